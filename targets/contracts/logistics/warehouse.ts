@@ -1,0 +1,17 @@
+import { rpc, service } from '../../kit/contract.js';
+import { int, list, msg, str } from '../../kit/schema.js';
+import { Line } from '../common.js';
+
+const Reservation = msg({ reservationId: str(), orderId: str(), status: str(), lines: list(Line) }, 'Reservation');
+
+export const Warehouse = service('splitbench.logistics.Warehouse', {
+  /** All lines or none; optimistic concurrency (UPDATE … WHERE on_hand >= qty). Idempotent per orderId. */
+  reserve: rpc({ input: msg({ orderId: str(1, 64), lines: list(Line, 1, 100) }), output: Reservation, errors: ['OUT_OF_STOCK', 'UNKNOWN_SKU'], idempotent: true }),
+  /** Compensation: gives reserved stock back. */
+  release: rpc({ input: msg({ reservationId: str(1, 64) }), output: Reservation, errors: ['UNKNOWN_RESERVATION'], idempotent: true }),
+  /** Reserved stock becomes sold (fulfillment, after order.paid). */
+  commit: rpc({ input: msg({ reservationId: str(1, 64) }), output: Reservation, errors: ['UNKNOWN_RESERVATION'], idempotent: true }),
+  /** Returned goods go back on the shelf; idempotent per returnId. */
+  restock: rpc({ input: msg({ returnId: str(1, 64), orderId: str(1, 64), lines: list(Line, 1, 100) }), output: msg({ returnId: str(), restockedUnits: int() }), idempotent: true }),
+  availability: rpc({ input: msg({ skus: list(str(1, 32), 1, 100) }), output: msg({ items: list(msg({ sku: str(), available: int() }, 'Availability')) }), idempotent: true }),
+});

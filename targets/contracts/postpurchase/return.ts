@@ -1,0 +1,11 @@
+import { rpc, service } from '../../kit/contract.js';
+import { int, msg, str } from '../../kit/schema.js';
+
+export const Return = service('splitbench.postpurchase.Return', {
+  /** Whole-order return: order.get → payment.refund → warehouse.restock → order.markRefunded. Idempotent by key. */
+  create: rpc({
+    input: msg({ customerId: str(1, 64), orderId: str(1, 64), idempotencyKey: str(1, 128) }),
+    output: msg({ returnId: str(), orderId: str(), status: str(), refundCents: int(), restockedUnits: int() }),
+    errors: ['UNKNOWN_ORDER', 'NOT_YOUR_ORDER', 'ALREADY_RETURNED'],
+  }),
+});

@@ -1,0 +1,28 @@
+// An implementation names its contract and the contracts it depends on. It never learns whether a
+// dependency is in this process or across the network: the wiring resolves that once, at start.
+import type pg from 'pg';
+import type { Api, Contract } from './contract.js';
+
+export type Deps<D extends Record<string, Contract>> = { [K in keyof D]: Api<D[K]> };
+
+export interface ServiceEnv<D extends Record<string, Contract>> {
+  deps: Deps<D>;
+  /** This service's pool on its domain database; search_path is the service's own schema. */
+  db: pg.Pool;
+  /** Background work (e.g. the outbox relay): started when the whole wiring is ready, stopped first on shutdown. */
+  loop(name: string, intervalMs: number, tick: () => Promise<unknown>): void;
+}
+
+export interface Implementation<C extends Contract = Contract, D extends Record<string, Contract> = Record<string, Contract>> {
+  contract: C;
+  deps: D;
+  create(env: ServiceEnv<D>): Api<C>;
+}
+
+export function implement<C extends Contract, D extends Record<string, Contract>>(
+  contract: C,
+  options: { deps: D },
+  create: (env: ServiceEnv<D>) => Api<C>,
+): Implementation<C, D> {
+  return { contract, deps: options.deps, create };
+}

@@ -1,0 +1,46 @@
+// Small node:http helpers shared by the RPC server and the gateway's front door.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServiceError, httpStatus } from '../errors.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      reject(tooLarge(declared, limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) { req.removeAllListeners('data'); req.resume(); reject(tooLarge(size, limit)); return; }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const tooLarge = (size: number, limit: number) =>
+  new ServiceError('INVALID_ARGUMENT', 'BODY_TOO_LARGE', `request body of ${size} bytes exceeds the limit of ${limit} bytes`);
+
+export function parseJson(body: Buffer, what: string): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new ServiceError('INVALID_ARGUMENT', 'MALFORMED_JSON', `${what}: body is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, payload: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.end(payload);
+}
+
+export function sendError(res: ServerResponse, err: ServiceError, headers: Record<string, string> = {}) {
+  sendJson(res, httpStatus(err), JSON.stringify({ error: err.toJSON() }), headers);
+}
