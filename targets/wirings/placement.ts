@@ -1,0 +1,37 @@
+// A wiring = which services share a process (topology) + how a call crosses a process boundary
+// (transport). Placement is configuration: the business code is the same in every wiring.
+import { DOMAIN_NAMES, DOMAINS, SERVICE_NAMES } from '../db/domains.js';
+
+export type Transport = 'inproc' | 'http' | 'grpc';
+/** How a call between two services of the SAME process is made. */
+export type LocalCall = 'direct' | 'copy' | 'loopback';
+
+export interface Group { name: string; services: string[]; }
+export interface Wiring { name: string; transport: Transport; local: LocalCall; groups: Group[]; }
+
+export const HEADLINE_WIRINGS = ['monolith', 'domains/http', 'domains/grpc', 'services/http', 'services/grpc'];
+/** One-process wirings that split a boundary's cost into copying, protocol stack and crossing processes. */
+export const LADDER_WIRINGS = ['monolith/copy', 'loopback/http', 'loopback/grpc'];
+
+const WIRING_HELP = `expected one of: ${[...HEADLINE_WIRINGS, ...LADDER_WIRINGS].join(', ')}, or extract:<service,…>/<http|grpc>`;
+
+export function parseWiring(name: string): Wiring {
+  const all = { name: 'monolith', services: [...SERVICE_NAMES] };
+  if (name === 'monolith') return { name, transport: 'inproc', local: 'direct', groups: [all] };
+  if (name === 'monolith/copy') return { name, transport: 'inproc', local: 'copy', groups: [all] };
+  const m = /^(domains|services|loopback|extract:([a-z,]+))\/(http|grpc)$/.exec(name);
+  if (!m) throw new Error(`unknown wiring "${name}": ${WIRING_HELP}`);
+  const transport = m[3] as Transport;
+  if (m[1] === 'loopback') return { name, transport, local: 'loopback', groups: [all] };
+  if (m[1] === 'domains') return { name, transport, local: 'direct', groups: DOMAIN_NAMES.map((d) => ({ name: d, services: [...DOMAINS[d]] })) };
+  if (m[1] === 'services') return { name, transport, local: 'direct', groups: SERVICE_NAMES.map((s) => ({ name: s, services: [s] })) };
+  const extracted = m[2].split(',').filter(Boolean);
+  for (const s of extracted) {
+    if (!SERVICE_NAMES.includes(s)) throw new Error(`wiring "${name}": unknown service "${s}"; services are: ${SERVICE_NAMES.join(', ')}`);
+  }
+  if (extracted.includes('gateway')) throw new Error(`wiring "${name}": the gateway hosts the front door and stays in the main process`);
+  const rest = SERVICE_NAMES.filter((s) => !extracted.includes(s));
+  return { name, transport, local: 'direct', groups: [{ name: 'main', services: rest }, ...extracted.map((s) => ({ name: s, services: [s] }))] };
+}
+
+export const groupOf = (wiring: Wiring, service: string) => wiring.groups.find((g) => g.services.includes(service))!;

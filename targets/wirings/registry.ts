@@ -1,0 +1,47 @@
+// Every service's implementation, by service name.
+import type { Implementation } from '../kit/implement.js';
+import checkout from '../domains/commerce/checkout/index.js';
+import order from '../domains/commerce/order/index.js';
+import payment from '../domains/commerce/payment/index.js';
+import catalog from '../domains/product/catalog/index.js';
+import pricing from '../domains/product/pricing/index.js';
+import promotion from '../domains/product/promotion/index.js';
+import search from '../domains/product/search/index.js';
+import warehouse from '../domains/logistics/warehouse/index.js';
+import fulfillment from '../domains/logistics/fulfillment/index.js';
+import shipping from '../domains/logistics/shipping/index.js';
+import location from '../domains/logistics/location/index.js';
+import returnService from '../domains/postpurchase/return/index.js';
+import loyalty from '../domains/postpurchase/loyalty/index.js';
+import review from '../domains/postpurchase/review/index.js';
+import auth from '../domains/identity/auth/index.js';
+import user from '../domains/identity/user/index.js';
+import customer from '../domains/identity/customer/index.js';
+import gateway from '../domains/platform/gateway/index.js';
+import analytics from '../domains/platform/analytics/index.js';
+import notification from '../domains/platform/notification/index.js';
+import operations from '../domains/platform/operations/index.js';
+
+export const IMPLEMENTATIONS: Record<string, Implementation<any, any>> = {
+  checkout,
+  order,
+  payment,
+  catalog,
+  pricing,
+  promotion,
+  search,
+  warehouse,
+  fulfillment,
+  shipping,
+  location,
+  return: returnService,
+  loyalty,
+  review,
+  auth,
+  user,
+  customer,
+  gateway,
+  analytics,
+  notification,
+  operations,
+};

@@ -1,0 +1,164 @@
+// Starts every process of a wiring, waits until all are ready, and stops them all again — on
+// request, on a failed start, or when a process dies. Ports are chosen free before the start.
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DbUrls } from '../db/domains.js';
+import { DEFAULT_POOL_MAX } from '../db/pools.js';
+import type { EdgeStats } from '../kit/hops.js';
+import { parseInjectedDelays } from '../kit/handler.js';
+import type { ProcessSpec } from './host.js';
+import { groupOf, parseWiring, type Wiring } from './placement.js';
+import type { FromChild, ToChild } from './process.js';
+
+export interface WiringOptions {
+  wiring: string;
+  dbUrls: DbUrls;
+  /** Front-door port; 0 or absent picks a free one. */
+  gatewayPort?: number;
+  poolMax?: number;
+  httpConnections?: number;
+  /** "service=ms,…": artificial handler delay (off by default; recorded with results). */
+  injectDelay?: string;
+  log?: (m: string) => void;
+}
+
+export interface ProcessStats { group: string; pid: number; cpuUs: number; rssBytes: number; maxRssBytes: number; edges: EdgeStats[]; }
+
+export interface RunningWiring {
+  wiring: Wiring;
+  gatewayUrl: string;
+  pids: number[];
+  startupMs: number;
+  settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
+  stats(): Promise<ProcessStats[]>;
+  resetStats(): Promise<void>;
+  /** Resolves when a process dies unexpectedly (never, when all is well). */
+  died: Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_HTTP_CONNECTIONS = 8;
+
+export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
+  const started = Date.now();
+  const wiring = parseWiring(opts.wiring);
+  parseInjectedDelays(opts.injectDelay);
+  const log = opts.log ?? (() => {});
+  const entry = processEntry();
+  const [gatewayPort, ...groupPorts] = await freePorts(1 + wiring.groups.length, opts.gatewayPort);
+  const ports = Object.fromEntries(wiring.groups.map((g, i) => [g.name, groupPorts[i]]));
+  const settings = {
+    poolMax: opts.poolMax ?? DEFAULT_POOL_MAX,
+    httpConnections: opts.httpConnections ?? DEFAULT_HTTP_CONNECTIONS,
+    injectDelay: opts.injectDelay ?? '',
+    processes: wiring.groups.length,
+  };
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+  let reportDeath: (why: string) => void = () => {};
+  const died = new Promise<string>((resolve) => { reportDeath = resolve; });
+
+  const stop = async () => {
+    stopping = true;
+    await Promise.all([...children.values()].map((c) => terminate(c)));
+  };
+
+  try {
+    await Promise.all(wiring.groups.map((group) => new Promise<void>((resolve, reject) => {
+      const spec: ProcessSpec = { wiring: wiring.name, group: group.name, ports, gatewayPort, dbUrls: opts.dbUrls, poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay };
+      const child = fork(entry, [`--group=${group.name}`], {
+        env: { ...process.env, SPLITBENCH_SPEC: JSON.stringify(spec) },
+        execArgv: [],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      children.set(group.name, child);
+      const timer = setTimeout(() => reject(new Error(`${wiring.name}: process "${group.name}" not ready after 60 s`)), 60_000);
+      child.on('message', (m: FromChild) => {
+        if (m.type === 'ready') { clearTimeout(timer); resolve(); }
+        if (m.type === 'failed') { clearTimeout(timer); reject(new Error(`${wiring.name}: process "${group.name}" failed to start: ${m.error}`)); }
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        const why = `${wiring.name}: process "${group.name}" (pid ${child.pid}) exited (${signal ?? `code ${code}`})`;
+        reject(new Error(why));
+        if (!stopping) { log(why); reportDeath(why); }
+      });
+    })));
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  for (const child of children.values()) child.send({ type: 'go' } satisfies ToChild);
+
+  let nextId = 1;
+  const ask = (type: 'stats' | 'reset') => Promise.all(wiring.groups.map((group) => new Promise<ProcessStats>((resolve, reject) => {
+    const child = children.get(group.name)!;
+    const id = nextId++;
+    const onMessage = (m: FromChild) => {
+      if (m.type !== 'stats' || m.id !== id) return;
+      child.off('message', onMessage);
+      resolve({ group: group.name, pid: child.pid!, cpuUs: m.cpuUs, rssBytes: m.rssBytes, maxRssBytes: m.maxRssBytes, edges: m.edges });
+    };
+    child.on('message', onMessage);
+    if (!child.connected) return reject(new Error(`process "${group.name}" is not running`));
+    child.send({ type, id } satisfies ToChild);
+  })));
+
+  const gatewayGroup = groupOf(wiring, 'gateway');
+  log(`${wiring.name}: ${wiring.groups.length} process(es) ready in ${Date.now() - started} ms; gateway in "${gatewayGroup.name}"`);
+  return {
+    wiring,
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    pids: [...children.values()].map((c) => c.pid!),
+    startupMs: Date.now() - started,
+    settings,
+    stats: () => ask('stats'),
+    resetStats: async () => { await ask('reset'); },
+    died,
+    stop,
+  };
+}
+
+/** SIGTERM (graceful), then SIGKILL if the process has not exited after graceMs. */
+function terminate(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => { clearTimeout(kill); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
+/** The compiled entry point: services run as plain JavaScript, never through a TypeScript loader. */
+function processEntry(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the project root (package.json) above the supervisor');
+    dir = up;
+  }
+  const entry = path.join(dir, 'dist/targets/wirings/process.js');
+  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  return entry;
+}
+
+/** Distinct free ports, all held open together so none is handed out twice. */
+async function freePorts(count: number, first?: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const wanted = i === 0 && first ? first : 0;
+      servers.push(await new Promise<net.Server>((resolve, reject) => {
+        const s = net.createServer();
+        s.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`port ${wanted} on 127.0.0.1 is already in use; choose another with --port, or 0 for any free port`) : e));
+        s.listen(wanted, '127.0.0.1', () => resolve(s));
+      }));
+    }
+    return servers.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
+}
