@@ -1,0 +1,16 @@
+// vitest global setup: one real embedded Postgres for the whole test run (its own data folder),
+// stopped at the end. Tests reach it through inject('dbUrls').
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import type { DbUrls } from './domains.js';
+import { startEmbedded } from './embedded.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext { dbUrls: DbUrls; }
+}
+
+export default async function setup(project: TestProject) {
+  const db = await startEmbedded(path.resolve('.splitbench/pg-test'));
+  project.provide('dbUrls', db.urls);
+  return () => db.stop();
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { int, list, msg, optional, shape, str, validate } from './schema.js';
+
+const Line = msg({ sku: str(1, 32), qty: int(1, 1000) });
+const Body = msg({ lines: list(Line, 1, 3), coupon: optional(str(0, 8)) });
+
+describe('validate', () => {
+  it('accepts a valid message and an omitted optional field', () => {
+    expect(validate(Body, { lines: [{ sku: 'A', qty: 2 }] })).toEqual([]);
+  });
+  it('names the field, what was expected and what came', () => {
+    expect(validate(Body, { lines: [{ sku: 'A', qty: -2 }] })).toEqual(['lines[0].qty: expected an integer in 1…1000, got -2']);
+    expect(validate(Body, { lines: [{ sku: 7, qty: 1.5 }] })).toEqual(['lines[0].sku: expected a string, got 7', 'lines[0].qty: expected an integer, got 1.5']);
+    expect(validate(Body, { lines: [] })).toEqual(['lines: expected a list of 1–3 items, got 0']);
+    expect(validate(Body, { lines: [{ sku: 'A', qty: 1 }], extra: 1 })).toEqual(['extra: unknown field']);
+    expect(validate(Body, null)).toEqual(['(body): expected an object, got null']);
+  });
+});
+
+describe('shape', () => {
+  it('keeps exactly the schema fields and fills proto3 defaults', () => {
+    expect(shape(Body, { lines: [{ sku: 'A', qty: 1, price: 3 }], secret: 'x' })).toEqual({ lines: [{ sku: 'A', qty: 1 }], coupon: '' });
+  });
+});

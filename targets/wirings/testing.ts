@@ -1,0 +1,48 @@
+// Test helpers shared by the wiring suites: a front-door client and a database-state fingerprint
+// that ignores what legitimately differs between runs (timestamps, sequence numbers).
+import pg from 'pg';
+import { Pool } from 'undici';
+import type { FrontDoorRequest } from '../../scenarios/requests.js';
+import { DOMAIN_NAMES, type DbUrls } from '../db/domains.js';
+
+export interface Answer { status: number; body: any; }
+
+export function frontDoorClient(url: string) {
+  const pool = new Pool(url, { connections: 8 });
+  const call = async (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> => {
+    const res = await pool.request({ method: method as 'GET', path, headers, body });
+    const text = await res.body.text();
+    return { status: res.statusCode, body: text ? JSON.parse(text) : null };
+  };
+  return {
+    call,
+    send: (r: FrontDoorRequest, extra: Record<string, string> = {}) => call(r.method, r.path, { ...r.headers, ...extra }, r.body),
+    close: () => pool.close(),
+  };
+}
+
+/** md5 of every table's rows, per table, with volatile columns (timestamps, serial numbers) left out. */
+export async function stateFingerprint(urls: DbUrls): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const domain of DOMAIN_NAMES) {
+    const c = new pg.Client({ connectionString: urls[domain] });
+    await c.connect();
+    try {
+      const { rows: cols } = await c.query(`
+        SELECT table_schema AS s, table_name AS t,
+               array_agg(column_name::text) FILTER (WHERE data_type LIKE 'timestamp%' OR column_default LIKE 'nextval%') AS volatile
+        FROM information_schema.columns
+        WHERE table_schema NOT IN ('public', 'pg_catalog', 'information_schema')
+        GROUP BY 1, 2 ORDER BY 1, 2`);
+      for (const { s, t, volatile } of cols) {
+        const { rows } = await c.query(
+          `SELECT count(*)::int AS n, md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS h
+           FROM (SELECT to_jsonb(x) - $1::text[] AS r FROM "${s}"."${t}" x) q`, [volatile ?? []]);
+        out[`${domain}.${s}.${t}`] = `${rows[0].n} rows ${rows[0].h}`;
+      }
+    } finally {
+      await c.end();
+    }
+  }
+  return out;
+}
