@@ -70,7 +70,12 @@ export interface MethodCodec {
 // Defaults and empty lists are filled on decode so that protobuf answers equal JSON answers.
 const TO_OBJECT: protobuf.IConversionOptions = { defaults: true, arrays: true, longs: Number };
 
+const codecCache = new WeakMap<Contract, Record<string, MethodCodec>>();
+
+/** Codecs of a contract's methods, built once per process from the rendered .proto text. */
 export function protoCodecs(contract: Contract): Record<string, MethodCodec> {
+  const cached = codecCache.get(contract);
+  if (cached) return cached;
   const root = protobuf.parse(renderProto(contract), { keepCase: true }).root;
   const service = root.lookupService(contract.fullName);
   const codecs: Record<string, MethodCodec> = {};
@@ -86,5 +91,6 @@ export function protoCodecs(contract: Contract): Record<string, MethodCodec> {
       decodeResponse: (b) => res.toObject(res.decode(b), TO_OBJECT),
     };
   }
+  codecCache.set(contract, codecs);
   return codecs;
 }

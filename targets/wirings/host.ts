@@ -1,17 +1,13 @@
 // Runs one process of a wiring: builds the services placed here, hands each dependency either the
 // local implementation or a client stub (decided once, here), serves the group's services over the
 // wiring's transport, and the gateway's front door when the gateway lives here.
-import type { Client as GrpcChannel } from '@grpc/grpc-js';
 import type pg from 'pg';
-import type { Pool } from 'undici';
 import { domainOf, type DbUrls } from '../db/domains.js';
 import { servicePool } from '../db/pools.js';
 import type { Contract } from '../kit/contract.js';
 import { asCaller } from '../kit/ctx.js';
 import { parseInjectedDelays, wrapHandlers, type Handler } from '../kit/handler.js';
 import { HopRecorder } from '../kit/hops.js';
-import { grpcChannel, grpcClient, GrpcRpcServer } from '../kit/transports/grpc.js';
-import { httpClient, httpPool, HttpRpcServer } from '../kit/transports/http.js';
 import { frontDoor } from '../domains/platform/gateway/frontdoor.js';
 import { groupOf, parseWiring, type Group, type Wiring } from './placement.js';
 import { IMPLEMENTATIONS } from './registry.js';
@@ -45,7 +41,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
   const recorder = new HopRecorder();
   const pools: pg.Pool[] = [];
   const loops: Loop[] = [];
-  const remote = remoteConnections(wiring, spec, recorder);
+  const remote = await loadTransport(wiring, spec, recorder);
   const handlers = new Map<string, Record<string, Handler>>();
 
   for (const service of buildOrder(group)) {
@@ -60,7 +56,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
     handlers.set(service, wrapHandlers(impl.contract, api as Record<string, Handler>, delays[service] ?? 0));
   }
 
-  const rpcServer = wiring.transport === 'http' ? new HttpRpcServer() : wiring.transport === 'grpc' ? new GrpcRpcServer() : undefined;
+  const rpcServer = remote.server;
   if (rpcServer) {
     for (const service of group.services) rpcServer.add(IMPLEMENTATIONS[service].contract, handlers.get(service)!);
     await rpcServer.listen(spec.ports[group.name]).catch((e: NodeJS.ErrnoException) => {
@@ -128,28 +124,41 @@ function copying(handlers: Record<string, Handler>): Record<string, Handler> {
   return copied;
 }
 
-interface RemoteConnections { stub(contract: Contract, group: string): Record<string, Handler>; close(): Promise<void>; }
+interface RpcServer { add(contract: Contract, handlers: Record<string, Handler>): void; listen(port: number): Promise<number>; close(): Promise<void>; }
+interface RemoteConnections { server?: RpcServer; stub(contract: Contract, group: string): Record<string, Handler>; close(): Promise<void>; }
 
-/** One undici Pool or one gRPC channel per target process, shared by every stub that calls it. */
-function remoteConnections(wiring: Wiring, spec: ProcessSpec, recorder: HopRecorder): RemoteConnections {
-  const pools = new Map<string, Pool>();
-  const channels = new Map<string, GrpcChannel>();
+/**
+ * The transport's server and one undici Pool or one gRPC channel per target process, shared by every
+ * stub that calls it. Loaded on demand: a process never pays start-up time for a transport it does not use.
+ */
+async function loadTransport(wiring: Wiring, spec: ProcessSpec, recorder: HopRecorder): Promise<RemoteConnections> {
+  const address = (group: string) => `127.0.0.1:${spec.ports[group]}`;
+  if (wiring.transport === 'http') {
+    const http = await import('../kit/transports/http.js');
+    const pools = new Map<string, ReturnType<typeof http.httpPool>>();
+    return {
+      server: new http.HttpRpcServer(),
+      stub(contract, group) {
+        if (!pools.has(group)) pools.set(group, http.httpPool(`http://${address(group)}`, spec.httpConnections));
+        return http.httpClient(contract, pools.get(group)!, recorder);
+      },
+      close: async () => { await Promise.all([...pools.values()].map((p) => p.close())); },
+    };
+  }
+  if (wiring.transport === 'grpc') {
+    const grpc = await import('../kit/transports/grpc.js');
+    const channels = new Map<string, ReturnType<typeof grpc.grpcChannel>>();
+    return {
+      server: new grpc.GrpcRpcServer(),
+      stub(contract, group) {
+        if (!channels.has(group)) channels.set(group, grpc.grpcChannel(address(group)));
+        return grpc.grpcClient(contract, channels.get(group)!, recorder);
+      },
+      close: async () => { for (const c of channels.values()) c.close(); },
+    };
+  }
   return {
-    stub(contract, group) {
-      const port = spec.ports[group];
-      if (wiring.transport === 'http') {
-        if (!pools.has(group)) pools.set(group, httpPool(`http://127.0.0.1:${port}`, spec.httpConnections));
-        return httpClient(contract, pools.get(group)!, recorder);
-      }
-      if (wiring.transport === 'grpc') {
-        if (!channels.has(group)) channels.set(group, grpcChannel(`127.0.0.1:${port}`));
-        return grpcClient(contract, channels.get(group)!, recorder);
-      }
-      throw new Error(`wiring ${wiring.name}: ${contract.name} is remote but the transport is in-process`);
-    },
-    async close() {
-      await Promise.all([...pools.values()].map((p) => p.close()));
-      for (const c of channels.values()) c.close();
-    },
+    stub: (contract) => { throw new Error(`wiring ${wiring.name}: ${contract.name} is remote but the transport is in-process`); },
+    close: async () => {},
   };
 }
