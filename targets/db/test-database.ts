@@ -1,6 +1,7 @@
 // vitest global setup: one real embedded Postgres for the whole test run (its own data folder),
 // stopped at the end. Tests reach it through inject('dbUrls').
 import path from 'node:path';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import type { DbUrls } from './domains.js';
 import { startEmbedded } from './embedded.js';

@@ -1,0 +1,51 @@
+// The results format (results/<run-id>/run.json). Versioned: readers reject other versions.
+export const SCHEMA_VERSION = 1;
+
+export interface LatencyMs { p50: number; p90: number; p99: number; p999: number; p9999: number; max: number; mean: number; count: number; }
+
+/** What the open-loop driver measured for one workflow (or for all of them together: workflow "all"). */
+export interface WorkflowResult {
+  workflow: string;
+  /** Coordinated-omission corrected: from the intended send time to the end of the response. */
+  latencyMs: LatencyMs;
+  /** From the actual send to the end of the response (what a closed-loop tool would report). */
+  serviceTimeMs: LatencyMs;
+  /** HdrHistogram of latency in µs, compressed base64 (hdr-histogram-js encodeIntoCompressedBase64). */
+  histogram: string;
+  ok: number;
+  /** Errors by kind: "status 409 OUT_OF_STOCK", "timeout", "connection", … */
+  errors: Record<string, number>;
+}
+
+export interface DriverResult {
+  driver: 'builtin' | 'autocannon' | 'k6';
+  offeredRps: number;
+  achievedRps: number;
+  durationS: number;
+  warmupS: number;
+  sent: number;
+  /** Sends that could not start because maxInFlight requests were outstanding (k6's dropped_iterations). */
+  dropped: number;
+  /** Sends that started more than lateThresholdMs after their intended time. */
+  late: number;
+  lateThresholdMs: number;
+  /** How late the driver itself was at sending: its own health, not the system's. */
+  schedulingLagMs: LatencyMs;
+  driverCpuS: number;
+  workflows: WorkflowResult[];
+  warnings: string[];
+}
+
+export interface EdgeResult {
+  from: string; to: string; transport: string; calls: number; errors: number;
+  rttUs: { p50: number; p99: number }; handlerUs: { p50: number; p99: number }; overheadUs: { p50: number; p99: number };
+  requestBytesMean: number; responseBytesMean: number;
+}
+
+export interface CostResult {
+  processes: number;
+  /** CPU seconds of every service process of the wiring per 1,000 requests (database separately). */
+  cpuSPer1kRequests: number;
+  dbCpuSPer1kRequests: number | null;
+  rssPeakMbSum: number;
+}
