@@ -2,13 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderProto } from '../targets/kit/proto.js';
-import { IMPLEMENTATIONS } from '../targets/wirings/registry.js';
+import { CONTRACTS } from '../targets/contracts/index.js';
 
 export const PROTO_DIR = 'targets/contracts/proto';
 
 export function protoFiles(): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const impl of Object.values(IMPLEMENTATIONS)) files[`${impl.contract.domain}/${impl.contract.name}.proto`] = renderProto(impl.contract);
+  for (const contract of CONTRACTS) files[`${contract.domain}/${contract.name}.proto`] = renderProto(contract);
   return files;
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { protoFiles, PROTO_DIR } from '../../scripts/proto.js';
-import { IMPLEMENTATIONS } from '../wirings/registry.js';
+import { Checkout } from '../contracts/commerce/checkout.js';
 import { protoCodecs } from './proto.js';
 import { shape } from './schema.js';
 
@@ -17,8 +17,8 @@ describe('generated .proto files', () => {
   });
 
   it('round-trip a message through protobuf to the same value as JSON', () => {
-    const codec = protoCodecs(IMPLEMENTATIONS.checkout.contract).confirm;
-    const output = IMPLEMENTATIONS.checkout.contract.methods.confirm.output;
+    const codec = protoCodecs(Checkout).confirm;
+    const output = Checkout.methods.confirm.output;
     const answer = { orderId: 'ord-1', status: 'PAID', currency: 'EUR', subtotalCents: 1999, discountCents: 0, taxCents: 380, shippingCents: 0, totalCents: 2379, lines: [{ sku: 'SKU-000001', qty: 1, unitCents: 1999, lineCents: 1999 }] };
     const viaProto = codec.decodeResponse(codec.encodeResponse(answer));
     expect(viaProto).toEqual(shape(output, JSON.parse(JSON.stringify(answer))));
