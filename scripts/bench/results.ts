@@ -6,7 +6,7 @@ export interface LatencyMs { p50: number; p90: number; p99: number; p999: number
 /** What the open-loop driver measured for one workflow (or for all of them together: workflow "all"). */
 export interface WorkflowResult {
   workflow: string;
-  /** Coordinated-omission corrected: from the intended send time to the end of the response. */
+  /** Coordinated-omission corrected: from the intended send time to the end of the response. Answers of any status and timeouts; a refused or broken connection is only counted in errors. */
   latencyMs: LatencyMs;
   /** From the actual send to the end of the response (what a closed-loop tool would report). */
   serviceTimeMs: LatencyMs;
@@ -26,14 +26,20 @@ export interface DriverResult {
   sent: number;
   /** Sends that could not start because maxInFlight requests were outstanding (k6's dropped_iterations). */
   dropped: number;
-  /** Sends that started more than lateThresholdMs after their intended time. */
+  /** Sends that started more than lateThresholdMs after their intended time (started = taken by a connection, so waiting for a free one counts). */
   late: number;
   lateThresholdMs: number;
   /** How late the driver itself was at sending: its own health, not the system's. */
   schedulingLagMs: LatencyMs;
+  /** Time from the driver's send to a connection taking the request (k6's http_req_blocked): queueing in the driver's pool, part of the latency. */
+  connectionWaitMs?: LatencyMs;
+  /** HTTP/1.1 connections the driver may open (they shape the tail: record them). */
+  connections?: number;
   driverCpuS: number;
   workflows: WorkflowResult[];
   warnings: string[];
+  /** Threshold verdicts, for drivers that evaluate thresholds themselves (k6: "metric{tags}: expression"). */
+  thresholds?: { name: string; ok: boolean }[];
 }
 
 export interface EdgeResult {
@@ -48,4 +54,20 @@ export interface CostResult {
   cpuSPer1kRequests: number;
   dbCpuSPer1kRequests: number | null;
   rssPeakMbSum: number;
+}
+
+/** One micro benchmark (tinybench, one call in flight): the measured version of an estimated cost. */
+export interface MicroRow {
+  name: string;
+  kind: 'hop' | 'serialization' | 'database';
+  transport: string;
+  samples: number;
+  p50Us: number;
+  p99Us: number;
+  p999Us: number;
+  meanUs: number;
+  /** One call in flight: 1 / mean latency. */
+  opsPerS: number;
+  /** Encoded size of the payload (serialization rows). */
+  bytes?: number;
 }

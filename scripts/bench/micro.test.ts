@@ -1,0 +1,76 @@
+// The micro benchmarks end to end, briefly: every row measured, percentiles ordered, and the shapes
+// that must hold on any machine (ratios only: absolute times depend on the machine and its load).
+// The echo server children run from dist/: build first (npm test does).
+import { execFileSync } from 'node:child_process';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { runMicro } from './micro.js';
+import type { MicroRow } from './results.js';
+
+const NAMES = ['in-process hop', 'HTTP hop', 'gRPC hop', 'JSON encode+decode', 'protobuf encode+decode', 'Postgres round trip (SELECT 1)'];
+
+/** Children of this process still running a micro-server entry (none may outlive runMicro). */
+function echoChildren(): string[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).trim();
+  return out ? out.split('\n').filter((l) => l.includes('micro-server')) : [];
+}
+
+describe('micro benchmarks (0.3 s per row)', () => {
+  let rows: MicroRow[];
+  const progress: string[] = [];
+  const row = (name: string) => rows.find((r) => r.name === name)!;
+
+  beforeAll(async () => {
+    rows = await runMicro({ pgUrl: inject('dbUrls').identity, timeS: 0.3, onProgress: (n) => progress.push(n) });
+  }, 60_000);
+
+  it('measures every row, reporting progress as it goes', () => {
+    expect(rows.map((r) => r.name)).toEqual(NAMES);
+    expect(progress).toEqual(NAMES);
+    expect(rows.map((r) => r.kind)).toEqual(['hop', 'hop', 'hop', 'serialization', 'serialization', 'database']);
+    expect(rows.map((r) => r.transport)).toEqual(['in-process', 'http', 'grpc', 'json', 'protobuf', 'pg']);
+  });
+
+  it('has samples and ordered percentiles in every row', () => {
+    for (const r of rows) {
+      expect(r.samples, r.name).toBeGreaterThan(0);
+      expect(r.p50Us, r.name).toBeGreaterThan(0);
+      expect(r.p50Us, r.name).toBeLessThanOrEqual(r.p99Us);
+      expect(r.p99Us, r.name).toBeLessThanOrEqual(r.p999Us);
+      expect(Math.abs((r.opsPerS * r.meanUs) / 1_000_000 - 1), r.name).toBeLessThan(0.01);
+    }
+  });
+
+  it('encodes the confirm answer smaller in protobuf than in JSON', () => {
+    const json = row('JSON encode+decode').bytes!;
+    const proto = row('protobuf encode+decode').bytes!;
+    expect(json).toBeGreaterThan(200);
+    expect(proto).toBeGreaterThan(0);
+    expect(proto).toBeLessThan(json);
+    expect(rows.filter((r) => r.kind !== 'serialization').every((r) => r.bytes === undefined)).toBe(true);
+  });
+
+  it('finds the in-process hop cheaper than either remote hop', () => {
+    const local = row('in-process hop').p50Us;
+    // Any real boundary costs tens of microseconds at least; a plain call, well under one.
+    expect(row('HTTP hop').p50Us / local).toBeGreaterThan(10);
+    expect(row('gRPC hop').p50Us / local).toBeGreaterThan(10);
+  });
+
+  it('leaves no echo server running', () => {
+    expect(echoChildren()).toEqual([]);
+  });
+});
+
+describe('micro benchmarks, other runs', () => {
+  it('leaves the database row out', async () => {
+    const rows = await runMicro({ timeS: 0.05 });
+    expect(rows.map((r) => r.name)).toEqual(NAMES.slice(0, 5));
+    expect(echoChildren()).toEqual([]);
+  }, 30_000);
+
+  it('stops the echo server when a row fails while it runs', async () => {
+    const failing = (name: string) => { if (name === 'gRPC hop') throw new Error('stop here'); };
+    await expect(runMicro({ timeS: 0.05, onProgress: failing })).rejects.toThrow('stop here');
+    expect(echoChildren()).toEqual([]);
+  }, 30_000);
+});

@@ -1,0 +1,64 @@
+// What to send next: a seeded weighted pick from the scenario's mix (the same sequence on every run
+// and every wiring), built by the front-door request builders. A return needs an order this run has
+// placed, so successful checkouts feed a queue of orders to return.
+import type { SeedSize } from '../../targets/db/seed-data.js';
+import { WORKFLOWS, browseRequest, checkoutRequest, customerOfCheckout, historyRequest, returnRequest, searchRequest, type FrontDoorRequest, type Workflow } from '../../scenarios/requests.js';
+
+export interface Pick { request: FrontDoorRequest; /** For a checkout: whose order it will be. */ customer?: number; }
+
+/** mulberry32: tiny, fast, and good enough to spread a mix; the point is that it is repeatable. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Workload {
+  private readonly random: () => number;
+  private readonly choices: { workflow: Workflow; upTo: number }[] = [];
+  private readonly total: number;
+  /** Per-workflow sequence numbers: they make idempotency keys unique within a run. */
+  private readonly counters: Record<Workflow, number> = { checkout: 0, browse: 0, search: 0, history: 0, return: 0 };
+  private readonly orders: { orderId: string; customer: number }[] = [];
+  /** How many picked returns went out as a history request because no order was there to return yet. */
+  returnsReplaced = 0;
+
+  constructor(mix: Partial<Record<Workflow, number>>, private readonly size: SeedSize, private readonly runTag: string, seed = 0x5eed) {
+    this.random = prng(seed);
+    let sum = 0;
+    for (const w of WORKFLOWS) {
+      const weight = mix[w] ?? 0;
+      if (weight > 0) this.choices.push({ workflow: w, upTo: (sum += weight) });
+    }
+    this.total = sum;
+    if (sum === 0) throw new Error('the scenario mix has no workflow with a weight above 0');
+  }
+
+  next(): Pick {
+    const x = this.random() * this.total;
+    let workflow = (this.choices.find((c) => x < c.upTo) ?? this.choices[this.choices.length - 1]).workflow;
+    if (workflow === 'return') {
+      // Oldest first: the order most likely to have settled everywhere.
+      const order = this.orders.shift();
+      if (order) return { request: returnRequest(order.orderId, order.customer, this.runTag) };
+      this.returnsReplaced++;
+      workflow = 'history';
+    }
+    const n = this.counters[workflow]++;
+    switch (workflow) {
+      case 'checkout': return { request: checkoutRequest(n, this.size, this.runTag), customer: customerOfCheckout(n, this.size) };
+      case 'browse': return { request: browseRequest(n, this.size) };
+      case 'search': return { request: searchRequest(n) };
+      default: return { request: historyRequest(n, this.size) };
+    }
+  }
+
+  orderPlaced(orderId: string, customer: number): void {
+    this.orders.push({ orderId, customer });
+  }
+}
