@@ -15,7 +15,10 @@ const PASSWORD = 'splitbench';
 /** 21 service pools per wiring, plus the relay and the invariant checker, must fit (MISSION_NOTES.md). */
 export const MAX_CONNECTIONS = 400;
 
-export async function startEmbedded(dataDir = path.resolve('.splitbench/pg'), log: (m: string) => void = () => {}): Promise<EmbeddedDatabase> {
+/** SPLITBENCH_PG_DIR moves the data folder, so that two runs on one machine do not share (and stop) one server. */
+export const DEFAULT_DATA_DIR = path.resolve(process.env.SPLITBENCH_PG_DIR ?? '.splitbench/pg');
+
+export async function startEmbedded(dataDir = DEFAULT_DATA_DIR, log: (m: string) => void = () => {}): Promise<EmbeddedDatabase> {
   await stopOrphan(dataDir, log);
   const port = await freePort();
   const server = new EmbeddedPostgres({

@@ -57,4 +57,4 @@ export const PAYMENT_DECLINED = 'pm_card_declined';
 
 /** Reviews per SKU (0–5) and their ratings: deterministic. */
 export const reviewCount = (i: number) => i % 6;
-export const reviewRating = (i: number, k: number) => 1 + ((i * 3 + k * 5) % 5);
+export const reviewRating = (i: number, k: number) => 1 + ((i * 3 + k * 2) % 5);

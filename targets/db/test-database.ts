@@ -11,7 +11,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const db = await startEmbedded(path.resolve('.splitbench/pg-test'));
+  const db = await startEmbedded(path.resolve(process.env.SPLITBENCH_PG_TEST_DIR ?? '.splitbench/pg-test'));
   project.provide('dbUrls', db.urls);
   return () => db.stop();
 }
