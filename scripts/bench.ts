@@ -12,7 +12,7 @@ import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
 import { runMicro } from './bench/micro.js';
 import { clock, progress } from './bench/progress.js';
-import { SCHEMA_VERSION, type DriverResult, type MicroRow } from './bench/results.js';
+import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult } from './bench/results.js';
 import { args, fail, log, onShutdown } from './cli.js';
 
 const PROFILES = {
@@ -118,7 +118,7 @@ try {
     micro = await runMicro({ pgUrl: db.urls.identity, timeS: profile.microS, onProgress: (name) => bar.update(`micro: ${name} · elapsed ${clock((Date.now() - began) / 1000)}`) });
     bar.done();
   }
-  const run = {
+  const run: RunResult = {
     schemaVersion: SCHEMA_VERSION, runId, environment: env,
     config: {
       profile: values.profile, scenario, wirings, trials, driver: drive === builtin ? 'builtin' : 'k6', target: values.target ?? null,

@@ -1,29 +1,19 @@
 // One measurement cell: a wiring under a scenario. Fresh seeded databases, start, drive, read the
 // per-hop timing and cost, check the invariants, stop.
 import type { Databases } from '../../targets/db/connect.js';
-import { checkInvariants, type InvariantReport } from '../../targets/db/invariants.js';
+import { checkInvariants } from '../../targets/db/invariants.js';
 import { prepareDatabases } from '../../targets/db/prepare.js';
 import { startWiring } from '../../targets/wirings/supervisor.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
-import type { CostResult, DriverResult, EdgeResult } from './results.js';
+import type { Cell, DriverResult } from './results.js';
+
+export type { Cell };
 
 export type DriverName = 'builtin' | 'k6';
 export interface DriveFn { (targetUrl: string, scenario: Scenario, runTag: string, onProgress: (p: DriveProgress) => void): Promise<DriverResult>; }
 export interface DriveProgress { phase: string; elapsedS: number; remainingS: number; rateRps: number; p99Ms: number; }
 
-export interface Cell {
-  wiring: string;
-  scenario: string;
-  trial: number;
-  processes: number;
-  startupMs: number;
-  settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
-  driver: DriverResult;
-  cost: CostResult;
-  edges: EdgeResult[];
-  invariants: InvariantReport;
-}
 
 export async function runCell(opts: {
   wiring: string; scenario: Scenario; trial: number; runTag: string; db: Databases; injectDelay?: string;

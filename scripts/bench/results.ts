@@ -1,5 +1,74 @@
-// The results format (results/<run-id>/run.json). Versioned: readers reject other versions.
+// The results format (results/<run-id>/run.json). Versioned: readers reject other versions
+// (run-file.ts reads and validates it).
+import type { InvariantReport } from '../../targets/db/invariants.js';
+import type { Scenario } from '../../scenarios/scenario.js';
+import type { Environment } from './environment.js';
+
 export const SCHEMA_VERSION = 1;
+
+/** One run: everything `npm run bench` measured, on one machine, in one go. */
+export interface RunResult {
+  schemaVersion: typeof SCHEMA_VERSION;
+  runId: string;
+  environment: Environment;
+  config: RunConfig;
+  /** Wiring × trial under the run's scenario; trials are interleaved across wirings. */
+  cells: Cell[];
+  /** Runs against an already running gateway (--target): driver results only. */
+  target: DriverResult[];
+  micro: MicroRow[];
+  /** Closed-model maximum throughput per wiring (absent when the run did not look for it). */
+  saturation?: SaturationRow[];
+  /** Open-model latency at fractions of the monolith's maximum throughput (absent when not swept). */
+  sweep?: SweepPoint[];
+  finishedAt: string;
+}
+
+export interface RunConfig {
+  profile: string; scenario: Scenario; wirings: string[]; trials: number; driver: string; target: string | null;
+  db: string; injectDelay: string; method: string;
+}
+
+export interface Cell {
+  wiring: string;
+  scenario: string;
+  trial: number;
+  processes: number;
+  startupMs: number;
+  settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
+  driver: DriverResult;
+  cost: CostResult;
+  edges: EdgeResult[];
+  invariants: InvariantReport;
+}
+
+/** autocannon, closed model: `connections` requests always in flight, its rate-based correction off. */
+export interface SaturationRow {
+  wiring: string;
+  scenario: string;
+  connections: number;
+  durationS: number;
+  /** Successful requests per second: the wiring's maximum throughput on this machine. */
+  maxRps: number;
+  /** Closed-model latency (service time, not corrected for coordinated omission). */
+  latencyMs: { p50: number; p99: number; max: number };
+  errors: number;
+  cost: CostResult;
+}
+
+/** One point of the latency-vs-offered-load curve (open model). */
+export interface SweepPoint {
+  wiring: string;
+  scenario: string;
+  /** Offered rate as a fraction of the monolith's maximum throughput (e.g. 0.5). */
+  fraction: number;
+  offeredRps: number;
+  achievedRps: number;
+  latencyMs: LatencyMs;
+  errors: number;
+  dropped: number;
+  late: number;
+}
 
 export interface LatencyMs { p50: number; p90: number; p99: number; p999: number; p9999: number; max: number; mean: number; count: number; }
 
