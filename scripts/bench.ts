@@ -6,24 +6,30 @@ import { loadScenario, ScenarioError, type Scenario } from '../scenarios/scenari
 import { DB_HELP, openDatabases, type Databases } from '../targets/db/connect.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
 import { HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
-import { runCell, type Cell, type DriveFn, type DriverName } from './bench/cell.js';
+import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type DriveProgress } from './bench/cell.js';
 import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
 import { runMicro } from './bench/micro.js';
 import { clock, progress } from './bench/progress.js';
-import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult } from './bench/results.js';
+import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from './bench/results.js';
 import { args, fail, log, onShutdown } from './cli.js';
+
+/** Closed-model saturation runs (autocannon): requests in flight per wiring, and their length. */
+const SATURATION = { connections: 32, warmupS: 2, durationS: 6 };
+/** Sweep rates as fractions of the monolith's maximum throughput. */
+const SWEEP_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 0.9];
+const SWEEP_POINT = { warmupS: 2, durationS: 6 };
 
 const PROFILES = {
   /** ≤ 90 s on 2 cores: short runs, few samples — a quick look, not a verdict. */
-  quick: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 1, microS: 0.5 },
-  /** ≤ 5 minutes on 2 cores: the default comparison. */
-  default: { scenario: 'checkout-steady', durationS: 20, warmupS: 4, trials: 1, microS: 1.5 },
+  quick: { scenario: 'checkout-steady', durationS: 6, warmupS: 2, trials: 1, microS: 0.3, saturation: false, sweep: false },
+  /** ≤ 5 minutes on 2 cores: the default comparison, with each wiring's maximum throughput. */
+  default: { scenario: 'checkout-steady', durationS: 15, warmupS: 3, trials: 1, microS: 1, saturation: true, sweep: false },
   /** What the CI gate needs: interleaved repeated trials per cell. */
-  ci: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 5, microS: 0.5 },
-  /** The scenario file as written, no shortening. */
-  full: { scenario: 'checkout-steady', durationS: undefined, warmupS: undefined, trials: 1, microS: 2 },
+  ci: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 5, microS: 0.5, saturation: false, sweep: false },
+  /** The scenario file as written, no shortening, plus saturation and the latency-vs-load sweep. */
+  full: { scenario: 'checkout-steady', durationS: undefined, warmupS: undefined, trials: 1, microS: 2, saturation: true, sweep: true },
 } as const;
 type Profile = keyof typeof PROFILES;
 
@@ -31,7 +37,10 @@ const USAGE = `usage: npm run bench -- [options]
   --profile quick|default|ci|full   run length (default: default, ≤ 5 min on 2 cores; quick ≤ 90 s)
   --wirings a,b,…                   default: ${HEADLINE_WIRINGS.join(',')}; also ${LADDER_WIRINGS.join(', ')}, extract:<svc,…>/<http|grpc>
   --scenario <name|file.json>       default: checkout-steady (scenarios/*.json)
-  --driver builtin|k6               builtin: open-model, coordinated-omission corrected (default)
+  --driver builtin|k6|autocannon    builtin: open model, coordinated-omission corrected (default);
+                                    autocannon: only the closed-model saturation runs
+  --saturation / --no-saturation    find each wiring's maximum throughput (autocannon; default profile: on)
+  --sweep                           latency at ${SWEEP_FRACTIONS.map((f) => `${f * 100} %`).join(', ')} of the monolith's maximum throughput (full profile: on)
   --rate <req/s>                    override the scenario's constant rate
   --duration <s>                    override the measured duration
   --trials <n>                      repeat every cell n times, interleaved across wirings
@@ -45,14 +54,17 @@ const { values } = args({
   profile: { type: 'string', default: 'default' }, wirings: { type: 'string' }, scenario: { type: 'string' },
   driver: { type: 'string', default: 'builtin' }, rate: { type: 'string' }, duration: { type: 'string' }, trials: { type: 'string' },
   target: { type: 'string' }, 'inject-delay': { type: 'string' }, out: { type: 'string' }, db: { type: 'string', default: 'embedded' },
-  'no-micro': { type: 'boolean', default: false },
+  'no-micro': { type: 'boolean', default: false }, saturation: { type: 'boolean' }, 'no-saturation': { type: 'boolean' }, sweep: { type: 'boolean' },
 }, USAGE);
 if (values.help) { console.log(USAGE); process.exit(0); }
 
 if (!(values.profile! in PROFILES)) fail(`--profile "${values.profile}": expected one of ${Object.keys(PROFILES).join(', ')}`, 2);
 const profile = PROFILES[values.profile as Profile];
-const driverName = values.driver as DriverName;
-if (!['builtin', 'k6'].includes(driverName)) fail(`--driver "${values.driver}": expected builtin or k6 (autocannon is used for saturation only)`, 2);
+if (!['builtin', 'k6', 'autocannon'].includes(values.driver!)) fail(`--driver "${values.driver}": expected builtin, k6 or autocannon`, 2);
+const closedOnly = values.driver === 'autocannon';
+const sweep = values.sweep ?? profile.sweep;
+const saturation = closedOnly || sweep || (values.saturation ?? (profile.saturation && !values['no-saturation']));
+if (values.target && (saturation || closedOnly)) log('--target: saturation and sweep need wirings this run starts; skipped');
 const num = (v: string | undefined, flag: string) => {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -75,7 +87,7 @@ try {
 const trials = num(values.trials, 'trials') ?? profile.trials;
 
 let drive: DriveFn;
-if (driverName === 'k6') {
+if (values.driver === 'k6') {
   if (!k6Path()) { log(`k6 not found: ${k6Missing()}; carrying on with the built-in driver`); drive = builtin; } else drive = viaK6;
 } else drive = builtin;
 
@@ -85,54 +97,100 @@ const outDir = path.resolve(values.out ?? path.join('results', runId));
 const shutdown = onShutdown();
 const bar = progress();
 const began = Date.now();
-const cellS = scenario.warmupS + scenario.durationS + 6;
-const plan = values.target ? [{ wiring: 'target', trial: 1 }] : Array.from({ length: trials }, (_, t) => wirings.map((w) => ({ wiring: w, trial: t + 1 }))).flat();
+
+// The plan up front, so that progress can say what is left.
+const cellS = scenario.warmupS + scenario.durationS + 8;
+const saturationS = SATURATION.warmupS + SATURATION.durationS + 8;
+const sweepS = SWEEP_FRACTIONS.length * (SWEEP_POINT.warmupS + SWEEP_POINT.durationS + 1) + 8;
+const openCells = values.target || closedOnly ? [] : Array.from({ length: trials }, (_, t) => wirings.map((w) => ({ wiring: w, trial: t + 1 }))).flat();
+// The sweep's rates come from the monolith's maximum, so the monolith is saturated first whatever --wirings says.
+const saturated = values.target || !saturation ? [] : sweep && !wirings.includes('monolith') ? ['monolith', ...wirings] : wirings;
+const swept = values.target || !sweep ? [] : wirings;
+let plannedS = openCells.length * cellS + saturated.length * saturationS + swept.length * sweepS;
+const status = (label: string, phase: string, extra = '') =>
+  bar.update(`${label} · ${phase} · elapsed ${clock((Date.now() - began) / 1000)} · ~${clock(Math.max(0, plannedS))} left${extra}`);
+const live = (p: DriveProgress) => ` · ${Math.round(p.rateRps)} req/s · p99 ${p.p99Ms.toFixed(1)} ms`;
 
 try {
-  log(`splitbench ${runId}: ${plan.length} cell(s) × ~${cellS} s, scenario ${scenario.name} (${describeArrival(scenario)}), driver ${drive === builtin ? 'builtin' : 'k6'}, ${env.cores} × ${env.cpuModel}, node ${env.node}`);
+  log(`splitbench ${runId}: ${describePlan()}, ${env.cores} × ${env.cpuModel}, node ${env.node}`);
   const db: Databases | undefined = values.target ? undefined : await openDatabases(values.db, log);
   if (db) shutdown.add(db.stop);
-  const cells: Cell[] = [];
+  const base = (wiring: string, runTag: string) => ({ wiring, scenario, runTag, db: db!, injectDelay: values['inject-delay'], onStop: (stop: () => Promise<void>) => shutdown.add(stop) });
+
   const targetRuns: DriverResult[] = [];
-  for (const [i, { wiring, trial }] of plan.entries()) {
-    const label = `[${i + 1}/${plan.length}] ${wiring}${trials > 1 ? ` trial ${trial}` : ''}`;
-    const remaining = () => Math.max(0, (plan.length - i) * cellS - 0) ;
-    const status = (phase: string, extra = '') => bar.update(`${label} · ${phase} · elapsed ${clock((Date.now() - began) / 1000)} · ~${clock(remaining())} left${extra}`);
-    if (!db) {
-      targetRuns.push(await drive(values.target!, scenario, runId, (p) => status(p.phase, ` · ${Math.round(p.rateRps)} req/s · p99 ${p.p99Ms.toFixed(1)} ms`)));
-      continue;
-    }
+  if (values.target) {
+    targetRuns.push(await drive(values.target, scenario, runId, (p) => status('target', p.phase, live(p))));
+    bar.done(`target: ${summaryOf(targetRuns[0])}`);
+  }
+
+  const cells: Cell[] = [];
+  for (const [i, { wiring, trial }] of openCells.entries()) {
+    const label = `[${i + 1}/${openCells.length}] ${wiring}${trials > 1 ? ` trial ${trial}` : ''}`;
     const cell = await runCell({
-      wiring, scenario, trial, runTag: `${runId}-${i}`, db, injectDelay: values['inject-delay'], drive,
-      onPhase: (phase) => status(phase),
-      onProgress: (p) => status(`${p.phase} ${Math.round(p.elapsedS)}/${Math.round(p.elapsedS + p.remainingS)} s`, ` · ${Math.round(p.rateRps)} req/s · p99 ${p.p99Ms.toFixed(1)} ms`),
-      onStop: (stop) => shutdown.add(stop),
+      ...base(wiring, `${runId}-${i}`), trial, drive,
+      onPhase: (phase) => status(label, phase),
+      onProgress: (p) => status(label, `${p.phase} ${Math.round(p.elapsedS)}/${Math.round(p.elapsedS + p.remainingS)} s`, live(p)),
     });
     cells.push(cell);
-    const all = cell.driver.workflows.find((w) => w.workflow === 'all');
-    bar.done(`${label}: p50 ${all?.latencyMs.p50.toFixed(2)} ms, p99 ${all?.latencyMs.p99.toFixed(2)} ms, ${cell.driver.achievedRps.toFixed(0)} req/s, invariants ${cell.invariants.ok ? 'OK' : 'BROKEN'}`);
+    plannedS -= cellS;
+    bar.done(`${label}: ${summaryOf(cell.driver)}, invariants ${cell.invariants.ok ? 'OK' : 'BROKEN'}`);
   }
+
+  const saturationRows: SaturationRow[] = [];
+  for (const [i, wiring] of saturated.entries()) {
+    const label = `[saturation ${i + 1}/${saturated.length}] ${wiring}`;
+    const row = await runSaturationCell({
+      ...base(wiring, `${runId}-sat-${i}`), ...SATURATION,
+      onPhase: (phase) => status(label, phase),
+      onProgress: (p) => status(label, `${p.phase} ${Math.round(p.elapsedS)}/${Math.round(p.elapsedS + p.remainingS)} s`, live(p)),
+    });
+    saturationRows.push(row);
+    plannedS -= saturationS;
+    bar.done(`${label}: ${row.maxRps.toFixed(0)} req/s max with ${row.connections} in flight (closed model), p99 ${row.latencyMs.p99.toFixed(1)} ms, ${row.errors} errors, invariants ${row.invariantsOk ? 'OK' : 'BROKEN'}`);
+  }
+
+  const sweepPoints: SweepPoint[] = [];
+  const monolithMax = saturationRows.find((r) => r.wiring === 'monolith')?.maxRps ?? 0;
+  if (swept.length && monolithMax <= 0) log('sweep skipped: the monolith completed no request in its saturation run');
+  else {
+    const points = SWEEP_FRACTIONS.map((fraction) => ({ fraction, rateRps: Math.max(1, Math.round(fraction * monolithMax)) }));
+    for (const [i, wiring] of swept.entries()) {
+      const label = `[sweep ${i + 1}/${swept.length}] ${wiring}`;
+      sweepPoints.push(...await runSweepCell({
+        ...base(wiring, `${runId}-sweep-${i}`), scenario: { ...scenario, ...SWEEP_POINT }, drive, points,
+        onPhase: (phase) => status(label, phase),
+        onProgress: (p) => status(label, p.phase, live(p)),
+      }));
+      plannedS -= sweepS;
+      bar.done(`${label}: ${sweepPoints.filter((p) => p.wiring === wiring).map((p) => `${p.offeredRps} req/s → p99 ${p.latencyMs.p99.toFixed(1)} ms`).join(', ')}`);
+    }
+  }
+
   let micro: MicroRow[] = [];
   if (!values['no-micro'] && db) {
-    bar.update(`micro benchmarks · elapsed ${clock((Date.now() - began) / 1000)}`);
-    micro = await runMicro({ pgUrl: db.urls.identity, timeS: profile.microS, onProgress: (name) => bar.update(`micro: ${name} · elapsed ${clock((Date.now() - began) / 1000)}`) });
+    status('micro', 'starting');
+    micro = await runMicro({ pgUrl: db.urls.identity, timeS: profile.microS, onProgress: (name) => status('micro', name) });
     bar.done();
   }
   const run: RunResult = {
     schemaVersion: SCHEMA_VERSION, runId, environment: env,
     config: {
-      profile: values.profile, scenario, wirings, trials, driver: drive === builtin ? 'builtin' : 'k6', target: values.target ?? null,
+      profile: values.profile!, scenario, wirings, trials, driver: closedOnly ? 'autocannon' : drive === builtin ? 'builtin' : 'k6', target: values.target ?? null,
       db: db?.kind ?? 'not used (--target)', injectDelay: values['inject-delay'] ?? '',
-      method: 'open model (arrival rate), latency from the intended send time (coordinated omission corrected), HdrHistogram µs 3 significant digits; warm-up excluded; driver in its own process',
+      method: 'open model (arrival rate), latency from the intended send time (coordinated omission corrected), HdrHistogram µs 3 significant digits; warm-up excluded; driver in its own process. ' +
+        `Saturation: autocannon, closed model, ${SATURATION.connections} requests in flight, ${SATURATION.durationS} s after ${SATURATION.warmupS} s warm-up, its latency correction off; latency from each response's hrtime. ` +
+        `Sweep: open model at ${SWEEP_FRACTIONS.join(', ')} × the monolith's maximum throughput, ${SWEEP_POINT.durationS} s each after ${SWEEP_POINT.warmupS} s warm-up, ascending, one started wiring per sweep.`,
     },
-    cells, target: targetRuns, micro, finishedAt: new Date().toISOString(),
+    cells, target: targetRuns, micro, saturation: saturationRows, sweep: sweepPoints, finishedAt: new Date().toISOString(),
   };
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, 'run.json');
   fs.writeFileSync(file, JSON.stringify(run, null, 1));
-  printSummary(cells, micro);
+  printSummary(run);
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
-  await shutdown.run(cells.every((c) => c.invariants.ok) ? 0 : 1);
+  const broken = cells.some((c) => !c.invariants.ok) || saturationRows.some((r) => !r.invariantsOk) || sweepPoints.some((p) => !p.invariantsOk);
+  if (broken) log('invariants BROKEN in at least one cell: see run.json');
+  await shutdown.run(broken ? 1 : 0);
 } catch (e) {
   bar.done();
   log(`error: ${(e as Error).message}`);
@@ -160,29 +218,72 @@ function describeArrival(s: Scenario): string {
   return `${what}, ${s.durationS} s measured after ${s.warmupS} s warm-up`;
 }
 
-function printSummary(cells: Cell[], micro: MicroRow[]) {
-  if (cells.length === 0) return;
-  const byWiring = new Map<string, Cell[]>();
-  for (const c of cells) byWiring.set(c.wiring, [...(byWiring.get(c.wiring) ?? []), c]);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-  const rows = [...byWiring].map(([wiring, cs]) => {
-    const all = cs.map((c) => c.driver.workflows.find((w) => w.workflow === 'all')!);
-    return {
-      wiring, p50: median(all.map((a) => a.latencyMs.p50)), p99: median(all.map((a) => a.latencyMs.p99)),
-      rps: median(cs.map((c) => c.driver.achievedRps)), cpu: median(cs.map((c) => c.cost.cpuSPer1kRequests)),
-      procs: cs[0].processes, errors: cs.reduce((t, c) => t + Object.values(c.driver.workflows.find((w) => w.workflow === 'all')!.errors).reduce((a, b) => a + b, 0), 0),
-      ok: cs.every((c) => c.invariants.ok),
-    };
-  });
-  const mono = rows.find((r) => r.wiring === 'monolith');
-  console.log(`\n${env.cores} × ${env.cpuModel}, node ${env.node}; ${describeArrival(scenario)}; medians over ${trials} trial(s)`);
-  console.log('wiring            procs   p50 ms    p99 ms   ×mono p99   req/s   CPU s/1k req  ×mono CPU  errors  invariants');
-  for (const r of rows) {
-    const ratio = (x: number, m: number | undefined) => (m ? `${(x / m).toFixed(2)}×` : '—');
-    console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(10)}${ratio(r.p99, mono?.p99).padStart(12)}${r.rps.toFixed(0).padStart(8)}${r.cpu.toFixed(3).padStart(15)}${ratio(r.cpu, mono?.cpu).padStart(11)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
+function describePlan(): string {
+  const parts = [];
+  if (values.target) parts.push(`driving ${values.target}`);
+  if (openCells.length) parts.push(`${openCells.length} cell(s) × ~${cellS} s of ${scenario.name} (${describeArrival(scenario)}), driver ${drive === builtin ? 'builtin' : 'k6'}`);
+  if (saturated.length) parts.push(`saturation of ${saturated.length} wiring(s) (autocannon, ${SATURATION.connections} in flight)`);
+  if (swept.length) parts.push(`a ${SWEEP_FRACTIONS.length}-point sweep of ${swept.length} wiring(s)`);
+  return `${parts.join('; ')}; ~${clock(plannedS)} planned`;
+}
+
+function summaryOf(d: DriverResult): string {
+  const all = d.workflows.find((w) => w.workflow === 'all');
+  return `p50 ${all?.latencyMs.p50.toFixed(2)} ms, p99 ${all?.latencyMs.p99.toFixed(2)} ms, ${d.achievedRps.toFixed(0)} of ${d.offeredRps.toFixed(0)} req/s`;
+}
+
+function ratio(x: number, m: number | undefined): string {
+  return m ? `${(x / m).toFixed(2)}×` : '—';
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+}
+
+function printSummary(run: RunResult) {
+  const e = run.environment;
+  console.log(`\n${e.cores} × ${e.cpuModel}, node ${e.node}, load average ${e.loadAverage.join(' ')} at start`);
+  if (run.cells.length) {
+    const byWiring = new Map<string, Cell[]>();
+    for (const c of run.cells) byWiring.set(c.wiring, [...(byWiring.get(c.wiring) ?? []), c]);
+    const rows = [...byWiring].map(([wiring, cs]) => {
+      const all = cs.map((c) => c.driver.workflows.find((w) => w.workflow === 'all')!);
+      return {
+        wiring, p50: median(all.map((a) => a.latencyMs.p50)), p99: median(all.map((a) => a.latencyMs.p99)),
+        rps: median(cs.map((c) => c.driver.achievedRps)), cpu: median(cs.map((c) => c.cost.cpuSPer1kRequests)),
+        procs: cs[0].processes, errors: all.reduce((t, a) => t + Object.values(a.errors).reduce((x, y) => x + y, 0), 0),
+        ok: cs.every((c) => c.invariants.ok),
+      };
+    });
+    const mono = rows.find((r) => r.wiring === 'monolith');
+    console.log(`${describeArrival(scenario)}; medians over ${trials} trial(s)`);
+    console.log('wiring            procs   p50 ms    p99 ms   ×mono p99   req/s   CPU s/1k req  ×mono CPU  errors  invariants');
+    for (const r of rows) {
+      console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(10)}${ratio(r.p99, mono?.p99).padStart(12)}${r.rps.toFixed(0).padStart(8)}${r.cpu.toFixed(3).padStart(15)}${ratio(r.cpu, mono?.cpu).padStart(11)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
+    }
+    const warnings = [...new Set(run.cells.flatMap((c) => c.driver.warnings.map((w) => `${c.wiring}: ${w}`)))];
+    for (const w of warnings) console.log(`  ! ${w}`);
   }
-  if (micro.length) {
+  if (run.saturation?.length) {
+    const mono = run.saturation.find((r) => r.wiring === 'monolith');
+    console.log(`\nsaturation (closed model, ${SATURATION.connections} in flight, ${scenario.name} mix)`);
+    console.log('wiring            max req/s  ×mono   p99 ms   CPU s/1k req  errors  invariants');
+    for (const r of run.saturation) {
+      console.log(`${r.wiring.padEnd(18)}${r.maxRps.toFixed(0).padStart(9)}${ratio(r.maxRps, mono?.maxRps).padStart(7)}${r.latencyMs.p99.toFixed(1).padStart(9)}${r.cost.cpuSPer1kRequests.toFixed(3).padStart(15)}${String(r.errors).padStart(8)}  ${r.invariantsOk ? 'OK' : 'BROKEN'}`);
+    }
+  }
+  if (run.sweep?.length) {
+    console.log('\nlatency vs offered load (open model): p99 ms at each fraction of the monolith\'s maximum');
+    const fractions = [...new Set(run.sweep.map((p) => p.fraction))];
+    console.log(`wiring            ${fractions.map((f) => `${Math.round(f * 100)} %`.padStart(10)).join('')}`);
+    for (const wiring of new Set(run.sweep.map((p) => p.wiring))) {
+      const cells = fractions.map((f) => run.sweep!.find((p) => p.wiring === wiring && p.fraction === f));
+      console.log(`${wiring.padEnd(18)}${cells.map((p) => (p ? p.latencyMs.p99.toFixed(1) + (p.achievedRps < 0.95 * p.offeredRps ? '*' : '') : '—').padStart(10)).join('')}`);
+    }
+    console.log('  * achieved less than 95 % of the offered rate: past this wiring\'s knee');
+  }
+  if (run.micro.length) {
     console.log('\nmicro (one call, 1 in flight)          p50 µs     p99 µs    ops/s');
-    for (const m of micro) console.log(`${m.name.padEnd(36)}${m.p50Us.toFixed(1).padStart(10)}${m.p99Us.toFixed(1).padStart(11)}${Math.round(m.opsPerS).toString().padStart(9)}`);
+    for (const m of run.micro) console.log(`${m.name.padEnd(36)}${m.p50Us.toFixed(1).padStart(10)}${m.p99Us.toFixed(1).padStart(11)}${Math.round(m.opsPerS).toString().padStart(9)}`);
   }
 }

@@ -1,12 +1,14 @@
-// One measurement cell: a wiring under a scenario. Fresh seeded databases, start, drive, read the
-// per-hop timing and cost, check the invariants, stop.
+// Measurement cells. Each one: fresh seeded databases, a started wiring, one measurement (open-loop
+// drive, closed-model saturation, or a sweep of rates), the invariants, stopped — so no cell inherits
+// another's data, caches or connections.
 import type { Databases } from '../../targets/db/connect.js';
-import { checkInvariants } from '../../targets/db/invariants.js';
+import { checkInvariants, type InvariantReport } from '../../targets/db/invariants.js';
 import { prepareDatabases } from '../../targets/db/prepare.js';
-import { startWiring } from '../../targets/wirings/supervisor.js';
+import { startWiring, type RunningWiring } from '../../targets/wirings/supervisor.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
-import type { Cell, DriverResult } from './results.js';
+import { runSaturationInChild } from './driver-process.js';
+import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint } from './results.js';
 
 export type { Cell };
 
@@ -14,49 +16,107 @@ export type DriverName = 'builtin' | 'k6';
 export interface DriveFn { (targetUrl: string, scenario: Scenario, runTag: string, onProgress: (p: DriveProgress) => void): Promise<DriverResult>; }
 export interface DriveProgress { phase: string; elapsedS: number; remainingS: number; rateRps: number; p99Ms: number; }
 
+export interface CellOptions {
+  wiring: string; scenario: Scenario; runTag: string; db: Databases; injectDelay?: string;
+  onPhase: (phase: string) => void; onProgress: (p: DriveProgress) => void; onStop: (stop: () => Promise<void>) => void;
+}
 
-export async function runCell(opts: {
-  wiring: string; scenario: Scenario; trial: number; runTag: string; db: Databases; injectDelay?: string;
-  drive: DriveFn; onPhase: (phase: string) => void; onProgress: (p: DriveProgress) => void; onStop: (stop: () => Promise<void>) => void;
-}): Promise<Cell> {
+export async function runCell(opts: CellOptions & { trial: number; drive: DriveFn }): Promise<Cell> {
+  const { result, invariants, wiring } = await withWiring(opts, async (wiring) => {
+    const window = await measureWindow(wiring, opts.db);
+    const driver = await opts.drive(wiring.gatewayUrl, opts.scenario, opts.runTag, (p) => {
+      if (p.phase === 'measure') window.start();
+      opts.onProgress(p);
+    });
+    return { driver, ...(await window.end(answered(driver))) };
+  });
+  return {
+    wiring: opts.wiring, scenario: opts.scenario.name, trial: opts.trial, processes: wiring.pids.length, startupMs: wiring.startupMs,
+    settings: wiring.settings, driver: result.driver, cost: result.cost, edges: result.edges, invariants,
+  };
+}
+
+/** The wiring's maximum throughput under the scenario's mix, closed model (autocannon). */
+export async function runSaturationCell(opts: CellOptions & { connections: number; warmupS: number; durationS: number }): Promise<SaturationRow> {
+  const { result, invariants } = await withWiring(opts, async (wiring) => {
+    const window = await measureWindow(wiring, opts.db);
+    const plan = { targetUrl: wiring.gatewayUrl, scenario: opts.scenario, runTag: opts.runTag, connections: opts.connections, warmupS: opts.warmupS, durationS: opts.durationS };
+    const m = await runSaturationInChild(plan, (p) => {
+      if (p.phase === 'measure') window.start();
+      opts.onProgress(p);
+    });
+    return { m, ...(await window.end(m.ok + m.errors)) };
+  });
+  const { m } = result;
+  return {
+    wiring: opts.wiring, scenario: opts.scenario.name, connections: m.connections, durationS: m.durationS, maxRps: m.maxRps,
+    latencyMs: m.latencyMs, errors: m.errors, errorKinds: m.errorKinds, cost: result.cost, invariantsOk: invariants.ok,
+  };
+}
+
+/** Open-loop latency at each rate in turn, on one started wiring (ascending rates: the knee shows without a restart per point). */
+export async function runSweepCell(opts: CellOptions & { drive: DriveFn; points: { fraction: number; rateRps: number }[] }): Promise<SweepPoint[]> {
+  const { result, invariants } = await withWiring(opts, async (wiring) => {
+    const points: Omit<SweepPoint, 'invariantsOk'>[] = [];
+    for (const [i, { fraction, rateRps }] of opts.points.entries()) {
+      const scenario: Scenario = { ...opts.scenario, arrival: { model: 'constant', rateRps } };
+      opts.onPhase(`${Math.round(fraction * 100)} % (${rateRps} req/s)`);
+      const d = await opts.drive(wiring.gatewayUrl, scenario, `${opts.runTag}-${i}`, opts.onProgress);
+      const all = d.workflows.find((w) => w.workflow === 'all')!;
+      points.push({
+        wiring: opts.wiring, scenario: opts.scenario.name, fraction, offeredRps: d.offeredRps, achievedRps: d.achievedRps,
+        latencyMs: all.latencyMs, errors: Object.values(all.errors).reduce((a, b) => a + b, 0), dropped: d.dropped, late: d.late,
+      });
+    }
+    return points;
+  });
+  return result.map((p) => ({ ...p, invariantsOk: invariants.ok }));
+}
+
+async function withWiring<T>(opts: CellOptions, measure: (wiring: RunningWiring) => Promise<T>): Promise<{ result: T; invariants: InvariantReport; wiring: RunningWiring }> {
   opts.onPhase('seed');
   await prepareDatabases(opts.db.urls, opts.scenario.seed);
   opts.onPhase('start');
   const wiring = await startWiring({ wiring: opts.wiring, dbUrls: opts.db.urls, injectDelay: opts.injectDelay });
   opts.onStop(wiring.stop);
   try {
-    // Per-hop timing and CPU count from the end of the warm-up, like the driver's latencies.
-    let before = await wiring.stats();
-    let dbBefore = processTreeCpuS(opts.db.serverPid);
-    let measuring: Promise<void> | undefined;
-    const onProgress = (p: DriveProgress) => {
-      if (p.phase === 'measure' && !measuring) {
-        measuring = (async () => { await wiring.resetStats(); before = await wiring.stats(); dbBefore = processTreeCpuS(opts.db.serverPid); })();
-      }
-      opts.onProgress(p);
-    };
-    const driver = await Promise.race([
-      opts.drive(wiring.gatewayUrl, opts.scenario, opts.runTag, onProgress),
-      wiring.died.then((why) => { throw new Error(why); }),
-    ]);
-    await measuring;
-    const after = await wiring.stats();
-    const dbAfter = processTreeCpuS(opts.db.serverPid);
+    const result = await Promise.race([measure(wiring), wiring.died.then((why) => { throw new Error(why); })]);
     opts.onPhase('invariants');
-    const invariants = await checkInvariants(opts.db.urls);
-    const requests = driver.workflows.find((w) => w.workflow === 'all')?.latencyMs.count ?? driver.sent;
-    return {
-      wiring: opts.wiring, scenario: opts.scenario.name, trial: opts.trial, processes: wiring.pids.length, startupMs: wiring.startupMs,
-      settings: wiring.settings, driver,
-      cost: cost(before, after, requests, dbBefore !== undefined && dbAfter !== undefined ? dbAfter - dbBefore : undefined),
-      edges: after.flatMap((p) => p.edges).map((e) => ({
-        from: e.from, to: e.to, transport: e.transport, calls: e.calls, errors: e.errors,
-        rttUs: { p50: e.rttUs.p50, p99: e.rttUs.p99 }, handlerUs: { p50: e.handlerUs.p50, p99: e.handlerUs.p99 },
-        overheadUs: { p50: e.overheadUs.p50, p99: e.overheadUs.p99 }, requestBytesMean: e.requestBytesMean, responseBytesMean: e.responseBytesMean,
-      })),
-      invariants,
-    };
+    return { result, invariants: await checkInvariants(opts.db.urls), wiring };
   } finally {
     await wiring.stop();
   }
 }
+
+/**
+ * Per-hop timing and CPU counted over the measured phase only, like the driver's latencies: start()
+ * (at the end of the warm-up) zeroes the processes' statistics; end() reads them. A driver that never
+ * reports its measured phase gets the whole drive counted.
+ */
+async function measureWindow(wiring: RunningWiring, db: Databases) {
+  const snapshot = async () => ({ stats: await wiring.stats(), dbCpuS: processTreeCpuS(db.serverPid) });
+  let from = snapshot();
+  let started = false;
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      from = wiring.resetStats().then(snapshot);
+    },
+    async end(requests: number): Promise<{ cost: CostResult; edges: EdgeResult[] }> {
+      const before = await from;
+      const after = await snapshot();
+      const dbCpuS = before.dbCpuS !== undefined && after.dbCpuS !== undefined ? after.dbCpuS - before.dbCpuS : undefined;
+      return {
+        cost: cost(before.stats, after.stats, requests, dbCpuS),
+        edges: after.stats.flatMap((p) => p.edges).map((e) => ({
+          from: e.from, to: e.to, transport: e.transport, calls: e.calls, errors: e.errors,
+          rttUs: { p50: e.rttUs.p50, p99: e.rttUs.p99 }, handlerUs: { p50: e.handlerUs.p50, p99: e.handlerUs.p99 },
+          overheadUs: { p50: e.overheadUs.p50, p99: e.overheadUs.p99 }, requestBytesMean: e.requestBytesMean, responseBytesMean: e.responseBytesMean,
+        })),
+      };
+    },
+  };
+}
+
+const answered = (d: DriverResult) => d.workflows.find((w) => w.workflow === 'all')?.latencyMs.count ?? d.sent;

@@ -1,15 +1,17 @@
-// The driver runs in a process of its own: sharing an event loop (and a core's time) with what it
-// measures would charge one side's pauses to the other. Parent side: runDriverInChild. Child side:
-// this file as the entry point, talking over the IPC channel and leaving as soon as it closes.
+// The load generators run in a process of their own: sharing an event loop (and a core's time) with
+// what they measure would charge one side's pauses to the other. Parent side: runDriverInChild and
+// runSaturationInChild. Child side: this file as the entry point, talking over the IPC channel and
+// leaving as soon as it closes.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runOpenLoop, type DriverPlan, type DriverProgress } from './openloop.js';
 import type { DriverResult } from './results.js';
+import { runSaturation, type SaturationMeasurement, type SaturationPlan, type SaturationProgress } from './saturation.js';
 
-type ToChild = { type: 'run'; plan: DriverPlan };
-type FromChild = { type: 'progress'; progress: DriverProgress } | { type: 'result'; result: DriverResult } | { type: 'error'; message: string };
+type ToChild = { type: 'run'; plan: DriverPlan } | { type: 'saturate'; plan: SaturationPlan };
+type FromChild<P, R> = { type: 'progress'; progress: P } | { type: 'result'; result: R } | { type: 'error'; message: string };
 
 /** The compiled entry, also when this module itself runs from TypeScript sources (vitest). */
 export function driverEntry(): string {
@@ -19,15 +21,23 @@ export function driverEntry(): string {
 }
 
 export function runDriverInChild(plan: DriverPlan, onProgress: (p: DriverProgress) => void): Promise<DriverResult> {
+  return inChild({ type: 'run', plan }, onProgress);
+}
+
+export function runSaturationInChild(plan: SaturationPlan, onProgress: (p: SaturationProgress) => void): Promise<SaturationMeasurement> {
+  return inChild({ type: 'saturate', plan }, onProgress);
+}
+
+function inChild<P, R>(message: ToChild, onProgress: (p: P) => void): Promise<R> {
   const entry = driverEntry();
   if (!fs.existsSync(entry)) return Promise.reject(new Error(`driver entry ${entry} not found: build first (npx tsc -p .)`));
-  return new Promise<DriverResult>((resolve, reject) => {
+  return new Promise<R>((resolve, reject) => {
     // No inherited --inspect / loader flags: the child is a plain node process.
     const child: ChildProcess = fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let settled = false;
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
-    const settle = (err: Error | undefined, result?: DriverResult) => {
+    const settle = (err: Error | undefined, result?: R) => {
       if (settled) return;
       settled = true;
       process.removeListener('exit', killOnExit);
@@ -39,7 +49,7 @@ export function runDriverInChild(plan: DriverPlan, onProgress: (p: DriverProgres
         resolve(result!);
       }
     };
-    child.on('message', (m: FromChild) => {
+    child.on('message', (m: FromChild<P, R>) => {
       if (m.type === 'progress') {
         try {
           onProgress(m.progress);
@@ -51,7 +61,7 @@ export function runDriverInChild(plan: DriverPlan, onProgress: (p: DriverProgres
     });
     child.on('error', (e) => settle(e));
     child.on('exit', (code, signal) => settle(new Error(`load driver exited before reporting (${signal ?? `code ${code}`})`)));
-    child.send({ type: 'run', plan } satisfies ToChild);
+    child.send(message);
   });
 }
 
@@ -59,9 +69,10 @@ function childMain() {
   // The parent went away (or is done with us): nothing left to report to.
   process.on('disconnect', () => process.exit(0));
   process.once('message', async (m: ToChild) => {
-    const send = (msg: FromChild) => { if (process.connected) process.send!(msg); };
+    const send = (msg: FromChild<unknown, unknown>) => { if (process.connected) process.send!(msg); };
+    const onProgress = (progress: unknown) => send({ type: 'progress', progress });
     try {
-      const result = await runOpenLoop({ ...m.plan, onProgress: (progress) => send({ type: 'progress', progress }) });
+      const result = m.type === 'run' ? await runOpenLoop({ ...m.plan, onProgress }) : await runSaturation(m.plan, onProgress);
       send({ type: 'result', result });
     } catch (e) {
       send({ type: 'error', message: (e as Error).stack ?? String(e) });

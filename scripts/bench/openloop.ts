@@ -11,7 +11,7 @@ import type { DriverResult } from './results.js';
 import { schedule } from './schedule.js';
 import { Metronome } from './metronome.js';
 import { Sender } from './sender.js';
-import { Workload } from './workload.js';
+import { Workload, orderIdOf } from './workload.js';
 
 export interface DriverProgress { phase: 'warmup' | 'measure'; elapsedS: number; remainingS: number; rateRps: number; p99Ms: number; sent: number; }
 /** What crosses a process boundary: plain data only. */
@@ -184,15 +184,6 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
     workflows: rec.results(mixed),
     warnings,
   };
-}
-
-function orderIdOf(body: string | undefined): string | undefined {
-  try {
-    const id = JSON.parse(body ?? '').orderId;
-    return typeof id === 'string' && id ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -53,7 +53,9 @@ export interface SaturationRow {
   /** Closed-model latency (service time, not corrected for coordinated omission). */
   latencyMs: { p50: number; p99: number; max: number };
   errors: number;
+  errorKinds: Record<string, number>;
   cost: CostResult;
+  invariantsOk: boolean;
 }
 
 /** One point of the latency-vs-offered-load curve (open model). */
@@ -68,6 +70,8 @@ export interface SweepPoint {
   errors: number;
   dropped: number;
   late: number;
+  /** The invariants after the whole sweep of this wiring. */
+  invariantsOk: boolean;
 }
 
 export interface LatencyMs { p50: number; p90: number; p99: number; p999: number; p9999: number; max: number; mean: number; count: number; }

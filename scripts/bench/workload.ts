@@ -62,3 +62,13 @@ export class Workload {
     this.orders.push({ orderId, customer });
   }
 }
+
+/** The order id in a checkout's answer, when it placed one. */
+export function orderIdOf(body: string | undefined): string | undefined {
+  try {
+    const id = JSON.parse(body ?? '').orderId;
+    return typeof id === 'string' && id ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
