@@ -12,6 +12,7 @@ import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
 import { runMicro } from './bench/micro.js';
 import { clock, progress } from './bench/progress.js';
+import { checkRun } from './bench/run-file.js';
 import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from './bench/results.js';
 import { args, fail, log, onShutdown } from './cli.js';
 
@@ -183,6 +184,9 @@ try {
     },
     cells, target: targetRuns, micro, saturation: saturationRows, sweep: sweepPoints, finishedAt: new Date().toISOString(),
   };
+  // Readers (report, gate) reject a run that does not match the schema: find out now, not there.
+  const problems = checkRun(run);
+  if (problems.length) log(`warning: this run.json does not match its schema (a splitbench bug): ${problems.slice(0, 3).join('; ')}`);
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, 'run.json');
   fs.writeFileSync(file, JSON.stringify(run, null, 1));

@@ -29,6 +29,24 @@ export function stallingServer(opts: { answerMs: number; every: number; stallMs:
   return listen(server, () => n);
 }
 
+/** Answers one request at a time, each after `serviceMs`: its capacity is 1000 / serviceMs requests per second. */
+export function serialServer(opts: { serviceMs: number }): Promise<TestServer> {
+  let n = 0;
+  let busyUntil = 0;
+  const server = http.createServer((req, res) => {
+    n++;
+    req.resume();
+    req.on('end', () => {
+      busyUntil = Math.max(busyUntil, Date.now()) + opts.serviceMs;
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true}');
+      }, busyUntil - Date.now());
+    });
+  });
+  return listen(server, () => n);
+}
+
 /** Reads every request and never answers. */
 export function silentServer(): Promise<TestServer> {
   let n = 0;

@@ -1,0 +1,31 @@
+// run.json readers get a clear error naming the file and the field, never a half-read run.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readRun, RunFileError } from './run-file.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'splitbench-runfile-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, text: string) => { const f = path.join(dir, name); fs.writeFileSync(f, text); return f; };
+const expectError = (file: string, ...parts: string[]) => {
+  let error: unknown;
+  try { readRun(file); } catch (e) { error = e; }
+  expect(error).toBeInstanceOf(RunFileError);
+  for (const part of [file, ...parts]) expect((error as Error).message).toContain(part);
+};
+
+describe('readRun', () => {
+  it('names a missing file', () => expectError(path.join(dir, 'absent.json'), 'no such file'));
+  it('names malformed JSON', () => expectError(write('bad.json', '{"schemaVersion": 1,'), 'not valid JSON'));
+  it('rejects another schema version', () => expectError(write('v9.json', '{"schemaVersion": 9}'), 'schemaVersion: expected 1, got 9'));
+  it('names a missing or mistyped field with its path', () => {
+    const run = { schemaVersion: 1, runId: 'r', environment: { hostname: 'h', node: 'v20', cpuModel: 'x', cores: 2, gitSha: 's', startedAt: 't', loadAverage: [0] },
+      config: { profile: 'quick', wirings: [], trials: 1, driver: 'builtin', method: 'm', scenario: { name: 's' } }, cells: [{ wiring: 'monolith' }], target: [], micro: [] };
+    expectError(write('field.json', JSON.stringify(run)), 'cells[0].trial: expected a number, got undefined');
+  });
+  it('accepts a directory holding run.json', () => {
+    fs.mkdirSync(path.join(dir, 'empty-run'));
+    expectError(path.join(dir, 'empty-run'), 'run.json: no such file');
+  });
+});
