@@ -4,13 +4,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WORKFLOWS, type Workflow } from './requests.js';
+import { parseWiring } from '../targets/wirings/placement.js';
 
 export type Arrival =
   | { model: 'constant'; rateRps: number }
   | { model: 'ramp'; startRps: number; stages: { durationS: number; targetRps: number }[] }
   | { model: 'closed'; concurrency: number };
 
-export interface Slo { p99Ms?: number; p50Ms?: number; errorRate?: number; }
+export interface Slo {
+  p99Ms?: number;
+  p50Ms?: number;
+  errorRate?: number;
+  /** Relative budgets, per wiring: that wiring's p99 (p50) ≤ N × the monolith's, measured in the same run. */
+  p99TimesMonolith?: Record<string, number>;
+  p50TimesMonolith?: Record<string, number>;
+}
+export const RELATIVE_SLOS = ['p99TimesMonolith', 'p50TimesMonolith'] as const;
 
 export interface Scenario {
   name: string;
@@ -56,6 +65,20 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   const positive = (field: string, v: unknown, allowZero = false) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) bad(field, allowZero ? 'a number ≥ 0' : 'a number > 0', v);
   };
+  const relative = (field: string, v: unknown) => {
+    if (!obj(v) || Object.keys(v).length === 0) {
+      bad(field, 'an object of wiring → times the monolith, e.g. {"services/grpc": 3}', v);
+      return;
+    }
+    for (const [wiring, times] of Object.entries(v)) {
+      try {
+        if (parseWiring(wiring).name === 'monolith') problems.push(`${field}.monolith: the monolith is what the others are measured against`);
+      } catch (e) {
+        problems.push(`${field}: ${(e as Error).message}`);
+      }
+      positive(`${field}.${wiring}`, times);
+    }
+  };
   if (!obj(raw)) throw new ScenarioError(`${file}: expected a JSON object`);
   const known = ['name', 'description', 'mix', 'arrival', 'durationS', 'warmupS', 'seed', 'maxInFlight', 'timeoutMs', 'slo'];
   for (const k of Object.keys(raw)) if (!known.includes(k)) problems.push(`${k}: unknown field (known: ${known.join(', ')})`);
@@ -88,7 +111,8 @@ export function parseScenario(raw: unknown, file: string): Scenario {
     if (w !== 'all' && !WORKFLOWS.includes(w as Workflow)) problems.push(`slo.${w}: unknown workflow (known: all, ${WORKFLOWS.join(', ')})`);
     if (!obj(s)) { bad(`slo.${w}`, 'an object like {"p99Ms": 200}', s); continue; }
     for (const [k, v] of Object.entries(s)) {
-      if (!['p99Ms', 'p50Ms', 'errorRate'].includes(k)) problems.push(`slo.${w}.${k}: unknown threshold (known: p50Ms, p99Ms, errorRate)`);
+      if ((RELATIVE_SLOS as readonly string[]).includes(k)) relative(`slo.${w}.${k}`, v);
+      else if (!['p99Ms', 'p50Ms', 'errorRate'].includes(k)) problems.push(`slo.${w}.${k}: unknown threshold (known: p50Ms, p99Ms, errorRate, ${RELATIVE_SLOS.join(', ')})`);
       else positive(`slo.${w}.${k}`, v);
     }
   }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadScenario, ScenarioError, type Scenario } from '../scenarios/scenario.js';
 import { DB_HELP, openDatabases, type Databases } from '../targets/db/connect.js';
+import { generateReports } from '../reports/generate.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
 import { HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
 import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type DriveProgress } from './bench/cell.js';
@@ -192,6 +193,11 @@ try {
   fs.writeFileSync(file, JSON.stringify(run, null, 1));
   printSummary(run);
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
+  try {
+    console.log(`report: ${path.relative(process.cwd(), generateReports([outDir]).runPages[0])}`);
+  } catch (e) {
+    log(`report not written: ${(e as Error).message}`);
+  }
   const broken = cells.some((c) => !c.invariants.ok) || saturationRows.some((r) => !r.invariantsOk) || sweepPoints.some((p) => !p.invariantsOk);
   if (broken) log('invariants BROKEN in at least one cell: see run.json');
   await shutdown.run(broken ? 1 : 0);

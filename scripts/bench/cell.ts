@@ -8,7 +8,8 @@ import { startWiring, type RunningWiring } from '../../targets/wirings/superviso
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
 import { runSaturationInChild } from './driver-process.js';
-import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint } from './results.js';
+import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint, TailSample } from './results.js';
+import { checkoutTail } from './tail.js';
 
 export type { Cell };
 
@@ -32,7 +33,7 @@ export async function runCell(opts: CellOptions & { trial: number; drive: DriveF
   });
   return {
     wiring: opts.wiring, scenario: opts.scenario.name, trial: opts.trial, processes: wiring.pids.length, startupMs: wiring.startupMs,
-    settings: wiring.settings, driver: result.driver, cost: result.cost, edges: result.edges, invariants,
+    settings: wiring.settings, driver: result.driver, cost: result.cost, edges: result.edges, ...(result.tail && { tail: result.tail }), invariants,
   };
 }
 
@@ -103,7 +104,7 @@ async function measureWindow(wiring: RunningWiring, db: Databases) {
       started = true;
       from = wiring.resetStats().then(snapshot);
     },
-    async end(requests: number): Promise<{ cost: CostResult; edges: EdgeResult[] }> {
+    async end(requests: number): Promise<{ cost: CostResult; edges: EdgeResult[]; tail: TailSample | undefined }> {
       const before = await from;
       const after = await snapshot();
       const dbCpuS = before.dbCpuS !== undefined && after.dbCpuS !== undefined ? after.dbCpuS - before.dbCpuS : undefined;
@@ -114,6 +115,7 @@ async function measureWindow(wiring: RunningWiring, db: Databases) {
           rttUs: { p50: e.rttUs.p50, p99: e.rttUs.p99 }, handlerUs: { p50: e.handlerUs.p50, p99: e.handlerUs.p99 },
           overheadUs: { p50: e.overheadUs.p50, p99: e.overheadUs.p99 }, requestBytesMean: e.requestBytesMean, responseBytesMean: e.responseBytesMean,
         })),
+        tail: checkoutTail(after.stats.flatMap((p) => p.edges)),
       };
     },
   };

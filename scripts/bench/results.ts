@@ -39,7 +39,23 @@ export interface Cell {
   driver: DriverResult;
   cost: CostResult;
   edges: EdgeResult[];
+  /** Checkout requests by how many remote calls they made and how many of those were slow (absent: no remote call to or from checkout, or per-call records dropped). */
+  tail?: TailSample;
   invariants: InvariantReport;
+}
+
+/**
+ * Tail at scale, measured: over the measured window, every request that made a remote call to or from
+ * checkout, counted by its number of remote calls and by how many of them took longer than that edge's
+ * own p99 (nearest rank over all the edge's calls in the window). Compared in the report with 1 − 0.99^k,
+ * which assumes the k calls are slow independently.
+ */
+export interface TailSample {
+  requests: number;
+  /** Requests by number of remote calls: { "11": 480, "13": 20 }. */
+  callsPerRequest: Record<string, number>;
+  /** Requests by number of calls slower than their edge's p99: { "0": 450, "1": 45, "2": 5 }. */
+  slowCallsPerRequest: Record<string, number>;
 }
 
 /** autocannon, closed model: `connections` requests always in flight, its rate-based correction off. */

@@ -61,6 +61,7 @@ const run = object({
   cells: list(object({
     wiring: string, scenario: string, trial: number, processes: number, startupMs: number, driver, cost,
     edges: list(object({ from: string, to: string, transport: string, calls: number, rttUs: p50p99, handlerUs: p50p99, overheadUs: p50p99, requestBytesMean: number, responseBytesMean: number })),
+    tail: optional(object({ requests: number, callsPerRequest: counts, slowCallsPerRequest: counts })),
     invariants: object({ ok: boolean, checks: list(object({ name: string, ok: boolean })) }),
   })),
   target: list(driver),

@@ -20,3 +20,6 @@ export function domainOf(service: string): Domain {
 
 /** Connection URL of each domain's database. */
 export type DbUrls = Record<Domain, string>;
+
+/** The environment variable holding a domain's database URL (--db env, and every containerised process). */
+export const dbEnvVar = (domain: Domain) => `SPLITBENCH_DB_${domain.toUpperCase()}`;

@@ -14,6 +14,8 @@ const USER = 'splitbench';
 const PASSWORD = 'splitbench';
 /** 21 service pools per wiring, plus the relay and the invariant checker, must fit (MISSION_NOTES.md). */
 export const MAX_CONNECTIONS = 400;
+/** Server settings of every Postgres the suite runs: this one, and the per-domain servers of docker-compose.yml and Kubernetes. */
+export const SERVER_SETTINGS = [`max_connections=${MAX_CONNECTIONS}`, 'shared_buffers=256MB'];
 
 /** SPLITBENCH_PG_DIR moves the data folder, so that two runs on one machine do not share (and stop) one server. */
 export const DEFAULT_DATA_DIR = path.resolve(process.env.SPLITBENCH_PG_DIR ?? '.splitbench/pg');
@@ -23,7 +25,7 @@ export async function startEmbedded(dataDir = DEFAULT_DATA_DIR, log: (m: string)
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir, port, user: USER, password: PASSWORD, persistent: true, createPostgresUser: true,
-    postgresFlags: ['-c', `max_connections=${MAX_CONNECTIONS}`, '-c', 'shared_buffers=256MB', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: [...SERVER_SETTINGS, 'listen_addresses=127.0.0.1'].flatMap((s) => ['-c', s]),
     onLog: () => {}, onError: (e) => log(`postgres: ${String(e)}`),
   });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {

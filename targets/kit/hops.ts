@@ -2,32 +2,43 @@
 // (reported back by the callee); rtt − handler is the price of the boundary, aggregated per edge.
 import * as hdr from 'hdr-histogram-js';
 
-export interface HopSample { from: string; to: string; method: string; transport: string; rttUs: number; handlerUs: number; requestBytes: number; responseBytes: number; }
+export interface HopSample { from: string; to: string; method: string; transport: string; requestId: string; rttUs: number; handlerUs: number; requestBytes: number; responseBytes: number; }
 
 interface Edge {
   from: string; to: string; transport: string; calls: number; errors: number;
   rtt: hdr.Histogram; handler: hdr.Histogram; overhead: hdr.Histogram;
   requestBytes: number; responseBytes: number;
+  requestIds: string[]; rttsUs: number[];
 }
 
 export interface EdgeStats {
   from: string; to: string; transport: string; calls: number; errors: number;
   rttUs: Percentiles; handlerUs: Percentiles; overheadUs: Percentiles;
   requestBytesMean: number; responseBytesMean: number;
+  /** Every call's request id and round trip, so a run can tell which requests met a slow call (tail
+   * amplification); absent when the process dropped them (more than its maxKeptCalls since the last reset). */
+  perCall?: { requestIds: string[]; rttsUs: number[] };
 }
 export interface Percentiles { p50: number; p99: number; mean: number; max: number; }
+
+/** Per-call records kept per process; bounds memory when stats are never reset (npm run serve). */
+export const MAX_KEPT_CALLS = 500_000;
 
 const histogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
 
 /** One recorder per process; the supervisor reads it out over IPC. */
 export class HopRecorder {
   private edges = new Map<string, Edge>();
+  private keptCalls = 0;
+  private perCallDropped = false;
+
+  constructor(private readonly maxKeptCalls = MAX_KEPT_CALLS) {}
 
   record(s: HopSample, failed = false) {
     const key = `${s.from}>${s.to}>${s.transport}`;
     let e = this.edges.get(key);
     if (!e) {
-      e = { from: s.from, to: s.to, transport: s.transport, calls: 0, errors: 0, rtt: histogram(), handler: histogram(), overhead: histogram(), requestBytes: 0, responseBytes: 0 };
+      e = { from: s.from, to: s.to, transport: s.transport, calls: 0, errors: 0, rtt: histogram(), handler: histogram(), overhead: histogram(), requestBytes: 0, responseBytes: 0, requestIds: [], rttsUs: [] };
       this.edges.set(key, e);
     }
     e.calls++;
@@ -37,6 +48,18 @@ export class HopRecorder {
     e.overhead.recordValue(Math.max(1, Math.round(s.rttUs - s.handlerUs)));
     e.requestBytes += s.requestBytes;
     e.responseBytes += s.responseBytes;
+    this.keepCall(e, s);
+  }
+
+  private keepCall(e: Edge, s: HopSample) {
+    if (this.perCallDropped) return;
+    if (++this.keptCalls > this.maxKeptCalls) {
+      this.perCallDropped = true;
+      for (const edge of this.edges.values()) { edge.requestIds = []; edge.rttsUs = []; }
+      return;
+    }
+    e.requestIds.push(s.requestId);
+    e.rttsUs.push(s.rttUs);
   }
 
   stats(): EdgeStats[] {
@@ -45,10 +68,15 @@ export class HopRecorder {
       from: e.from, to: e.to, transport: e.transport, calls: e.calls, errors: e.errors,
       rttUs: pct(e.rtt), handlerUs: pct(e.handler), overheadUs: pct(e.overhead),
       requestBytesMean: round(e.requestBytes / e.calls), responseBytesMean: round(e.responseBytes / e.calls),
+      perCall: this.perCallDropped ? undefined : { requestIds: e.requestIds, rttsUs: e.rttsUs },
     }));
   }
 
-  reset() { this.edges.clear(); }
+  reset() {
+    this.edges.clear();
+    this.keptCalls = 0;
+    this.perCallDropped = false;
+  }
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;

@@ -1,35 +1,36 @@
 // Runs one process of a wiring: builds the services placed here, hands each dependency either the
 // local implementation or a client stub (decided once, here), serves the group's services over the
-// wiring's transport, and the gateway's front door when the gateway lives here.
+// wiring's transport, the gateway's front door when the gateway lives here, and the health listener.
+// The supervisor's forked processes and containers (compose, Kubernetes) all run through this code.
 import type pg from 'pg';
-import { domainOf, type DbUrls } from '../db/domains.js';
+import { domainOf } from '../db/domains.js';
 import { servicePool } from '../db/pools.js';
 import type { Contract } from '../kit/contract.js';
 import { asCaller } from '../kit/ctx.js';
 import { parseInjectedDelays, wrapHandlers, type Handler } from '../kit/handler.js';
 import { HopRecorder } from '../kit/hops.js';
 import { frontDoor } from '../domains/platform/gateway/frontdoor.js';
+import { CHECK_TIMEOUT_MS, databaseCheck, healthServer, runChecks, tcpCheck, type Check, type Readiness } from './health.js';
 import { groupOf, parseWiring, type Group, type Wiring } from './placement.js';
+import type { ProcessSpec } from './process-env.js';
 import { IMPLEMENTATIONS } from './registry.js';
 
-export interface ProcessSpec {
-  wiring: string;
-  group: string;
-  /** RPC port of every group of the wiring (unused for in-process wirings). */
-  ports: Record<string, number>;
-  gatewayPort: number;
-  dbUrls: DbUrls;
-  poolMax: number;
-  /** undici connections per target process (HTTP/1.1 has one request in flight per connection). */
-  httpConnections: number;
-  injectDelay: string;
-}
+/** How long the front door lets accepted requests finish after a stop begins. */
+export const DRAIN_MS = 5_000;
+/** A stop that takes longer is cut short (the process exits anyway); deployments allow this much. */
+export const STOP_DEADLINE_MS = 8_000;
 
 interface Loop { name: string; intervalMs: number; tick: () => Promise<unknown>; timer?: NodeJS.Timeout; running?: Promise<unknown>; stopped?: boolean; }
 
 export interface RunningGroup {
   recorder: HopRecorder;
+  /** What /health/ready answers: serving, and every database and peer reachable. */
+  readiness(): Promise<Readiness>;
   startLoops(): void;
+  /**
+   * Graceful: unready at once, background loops stopped, no new connections, accepted requests
+   * finished (up to DRAIN_MS), then every client, pool and listener closed.
+   */
   stop(): Promise<void>;
 }
 
@@ -40,6 +41,8 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
   const delays = parseInjectedDelays(spec.injectDelay);
   const recorder = new HopRecorder();
   const pools: pg.Pool[] = [];
+  /** One pool per domain (the first service's) for the readiness check. */
+  const domainPools = new Map<string, pg.Pool>();
   const loops: Loop[] = [];
   const remote = await loadTransport(wiring, spec, recorder);
   const handlers = new Map<string, Record<string, Handler>>();
@@ -50,8 +53,11 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
     for (const [key, contract] of Object.entries(impl.deps as Record<string, Contract>)) {
       deps[key] = bindDependency(service, contract, wiring, group, handlers, remote);
     }
-    const db = servicePool(spec.dbUrls[domainOf(service)], service, spec.poolMax);
+    const url = spec.dbUrls[domainOf(service)];
+    if (!url) throw new Error(`process ${group.name}: no database URL for domain ${domainOf(service)} (service ${service})`);
+    const db = servicePool(url, service, spec.poolMax);
     pools.push(db);
+    if (!domainPools.has(domainOf(service))) domainPools.set(domainOf(service), db);
     const api = impl.create({ deps, db, loop: (name, intervalMs, tick) => loops.push({ name: `${service}.${name}`, intervalMs, tick }) });
     handlers.set(service, wrapHandlers(impl.contract, api as Record<string, Handler>, delays[service] ?? 0));
   }
@@ -59,18 +65,26 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
   const rpcServer = remote.server;
   if (rpcServer) {
     for (const service of group.services) rpcServer.add(IMPLEMENTATIONS[service].contract, handlers.get(service)!);
-    await rpcServer.listen(spec.ports[group.name]).catch((e: NodeJS.ErrnoException) => {
-      throw e.code === 'EADDRINUSE' || /in use/i.test(e.message) ? new Error(`RPC port ${spec.ports[group.name]} of ${group.name} is already in use`) : e;
+    await rpcServer.listen(spec.rpcPort, spec.listenHost).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'EADDRINUSE' || /in use/i.test(e.message) ? new Error(`RPC port ${spec.rpcPort} of ${group.name} is already in use`) : e;
     });
   }
-  let ready = false;
+  let phase: 'starting' | 'serving' | 'stopping' = 'starting';
   const gateway = handlers.get('gateway');
-  const door = gateway ? frontDoor(gateway as any, () => ready) : undefined;
-  if (door) await door.listen(spec.gatewayPort);
-  ready = true;
+  const door = gateway ? frontDoor(gateway as any, () => phase === 'serving') : undefined;
+  if (door) await door.listen(spec.gatewayPort, spec.listenHost);
+
+  const checks: Record<string, Check> = {};
+  for (const [domain, url] of Object.entries(spec.dbUrls)) checks[`database ${domain}`] = databaseCheck(url, domainPools.get(domain)!);
+  for (const peer of remote.peers()) checks[`peer ${peer}`] = remote.check(peer);
+  const readiness = async (): Promise<Readiness> => (phase === 'serving' ? runChecks(checks) : { ready: false, checks: { process: phase } });
+  const health = healthServer(readiness);
+  await health.listen(spec.healthPort, spec.listenHost);
+  phase = 'serving';
 
   return {
     recorder,
+    readiness,
     startLoops() {
       for (const loop of loops) {
         const schedule = () => {
@@ -83,13 +97,14 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
       }
     },
     async stop() {
-      ready = false;
+      phase = 'stopping';
       for (const loop of loops) { loop.stopped = true; clearTimeout(loop.timer); }
       await Promise.all(loops.map((l) => l.running));
-      await door?.close();
+      await door?.close(DRAIN_MS);
       await rpcServer?.close();
       await remote.close();
       await Promise.all(pools.map((p) => p.end()));
+      await health.close();
     },
   };
 }
@@ -124,15 +139,27 @@ function copying(handlers: Record<string, Handler>): Record<string, Handler> {
   return copied;
 }
 
-interface RpcServer { add(contract: Contract, handlers: Record<string, Handler>): void; listen(port: number): Promise<number>; close(): Promise<void>; }
-interface RemoteConnections { server?: RpcServer; stub(contract: Contract, group: string): Record<string, Handler>; close(): Promise<void>; }
+interface RpcServer { add(contract: Contract, handlers: Record<string, Handler>): void; listen(port: number, host: string): Promise<number>; close(): Promise<void>; }
+interface RemoteConnections {
+  server?: RpcServer;
+  stub(contract: Contract, group: string): Record<string, Handler>;
+  /** The groups this process has connections to (its remote dependencies). */
+  peers(): string[];
+  /** Readiness of the connection to a peer. */
+  check(group: string): Check;
+  close(): Promise<void>;
+}
 
 /**
  * The transport's server and one undici Pool or one gRPC channel per target process, shared by every
  * stub that calls it. Loaded on demand: a process never pays start-up time for a transport it does not use.
  */
 async function loadTransport(wiring: Wiring, spec: ProcessSpec, recorder: HopRecorder): Promise<RemoteConnections> {
-  const address = (group: string) => `127.0.0.1:${spec.ports[group]}`;
+  const address = (group: string) => {
+    const peer = spec.peers[group];
+    if (!peer) throw new Error(`process ${spec.group}: no address for process ${group} (peers: ${Object.keys(spec.peers).join(', ') || 'none'})`);
+    return peer;
+  };
   if (wiring.transport === 'http') {
     const http = await import('../kit/transports/http.js');
     const pools = new Map<string, ReturnType<typeof http.httpPool>>();
@@ -142,6 +169,9 @@ async function loadTransport(wiring: Wiring, spec: ProcessSpec, recorder: HopRec
         if (!pools.has(group)) pools.set(group, http.httpPool(`http://${address(group)}`, spec.httpConnections));
         return http.httpClient(contract, pools.get(group)!, recorder);
       },
+      peers: () => [...pools.keys()],
+      // Up when the pool holds an open connection, or else when one can be opened.
+      check: (group) => async () => { if (pools.get(group)!.stats.connected === 0) await tcpCheck(address(group))(); },
       close: async () => { await Promise.all([...pools.values()].map((p) => p.close())); },
     };
   }
@@ -154,11 +184,18 @@ async function loadTransport(wiring: Wiring, spec: ProcessSpec, recorder: HopRec
         if (!channels.has(group)) channels.set(group, grpc.grpcChannel(address(group)));
         return grpc.grpcClient(contract, channels.get(group)!, recorder);
       },
+      peers: () => [...channels.keys()],
+      // The channel itself connects (or already is connected): the connection calls will use.
+      check: (group) => () => new Promise<void>((resolve, reject) => {
+        channels.get(group)!.waitForReady(Date.now() + CHECK_TIMEOUT_MS, (e) => (e ? reject(new Error(`${address(group)}: ${e.message}`)) : resolve()));
+      }),
       close: async () => { for (const c of channels.values()) c.close(); },
     };
   }
   return {
     stub: (contract) => { throw new Error(`wiring ${wiring.name}: ${contract.name} is remote but the transport is in-process`); },
+    peers: () => [],
+    check: (group) => { throw new Error(`wiring ${wiring.name} has no remote peer ${group}`); },
     close: async () => {},
   };
 }

@@ -1,6 +1,6 @@
 // A wiring = which services share a process (topology) + how a call crosses a process boundary
 // (transport). Placement is configuration: the business code is the same in every wiring.
-import { DOMAIN_NAMES, DOMAINS, SERVICE_NAMES } from '../db/domains.js';
+import { DOMAIN_NAMES, DOMAINS, SERVICE_NAMES, domainOf, type Domain } from '../db/domains.js';
 
 export type Transport = 'inproc' | 'http' | 'grpc';
 /** How a call between two services of the SAME process is made. */
@@ -35,3 +35,5 @@ export function parseWiring(name: string): Wiring {
 }
 
 export const groupOf = (wiring: Wiring, service: string) => wiring.groups.find((g) => g.services.includes(service))!;
+/** The domains whose databases a group's services use (a process gets those URLs and no other). */
+export const domainsOf = (group: Group): Domain[] => DOMAIN_NAMES.filter((d) => group.services.some((s) => domainOf(s) === d));

@@ -1,7 +1,12 @@
-// Entry point of every service process. The supervisor forks it with the spec in SPLITBENCH_SPEC and
-// talks to it over IPC: ready → go (start background loops) → stats on demand → SIGTERM.
-// It exits by itself when the supervisor goes away, so no process outlives its run.
-import { startGroup, type ProcessSpec } from './host.js';
+// Entry point of every service process, configured by its environment (process-env.ts) whoever starts it:
+// - forked by the supervisor (an IPC channel exists): ready → go (start background loops) → stats on
+//   demand → SIGTERM; it also stops when the supervisor goes away, so no process outlives its run;
+// - standalone, in a container (compose, Kubernetes): background loops start once the process is first
+//   ready (its databases and peers reachable); it runs until SIGTERM.
+// Either way SIGTERM is the same graceful stop (host.ts), and the exit code says whether it left
+// anything open: 0 clean, 1 otherwise.
+import { STOP_DEADLINE_MS, startGroup, type RunningGroup } from './host.js';
+import { specFromEnv } from './process-env.js';
 
 export type ToChild = { type: 'go' } | { type: 'stats'; id: number } | { type: 'reset'; id: number };
 export type FromChild =
@@ -10,23 +15,37 @@ export type FromChild =
   | { type: 'stats'; id: number; edges: ReturnType<import('../kit/hops.js').HopRecorder['stats']>; cpuUs: number; rssBytes: number; maxRssBytes: number };
 
 const send = (m: FromChild) => process.send?.(m);
+/** How often a standalone process asks itself whether it is ready to start its background loops. */
+const READY_POLL_MS = 500;
 
 async function main() {
-  const spec = JSON.parse(process.env.SPLITBENCH_SPEC ?? 'null') as ProcessSpec | null;
-  if (!spec) throw new Error('SPLITBENCH_SPEC is not set: service processes are started by the supervisor (npm run serve)');
+  const spec = specFromEnv(process.env);
   const group = await startGroup(spec);
+  const supervised = process.send !== undefined;
   let stopping = false;
-  const stop = async (code: number) => {
+  const stop = async () => {
     if (stopping) return;
     stopping = true;
-    const force = setTimeout(() => process.exit(code || 1), 8_000);
+    const force = setTimeout(() => {
+      process.stderr.write(`${spec.group}: stop took longer than ${STOP_DEADLINE_MS} ms; exiting anyway\n`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
     force.unref();
-    await group.stop().catch((e) => process.stderr.write(`${spec.group}: stop: ${(e as Error).message}\n`));
-    process.exit(code);
+    let clean = true;
+    await group.stop().catch((e) => { clean = false; process.stderr.write(`${spec.group}: stop: ${(e as Error).message}\n`); });
+    const open = await openSockets();
+    if (open.length) process.stderr.write(`${spec.group}: still open after stop: ${open.join(', ')}\n`);
+    process.exit(clean && open.length === 0 ? 0 : 1);
   };
-  process.on('SIGTERM', () => void stop(0));
-  process.on('SIGINT', () => void stop(0));
-  process.on('disconnect', () => void stop(0));
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  if (supervised) followSupervisor(group, stop);
+  else startLoopsWhenReady(group, () => stopping);
+  send({ type: 'ready' });
+}
+
+function followSupervisor(group: RunningGroup, stop: () => Promise<void>) {
+  process.on('disconnect', () => void stop());
   process.on('message', (m: ToChild) => {
     if (m.type === 'go') group.startLoops();
     if (m.type === 'reset') { group.recorder.reset(); send({ type: 'stats', id: m.id, edges: [], cpuUs: 0, rssBytes: 0, maxRssBytes: 0 }); }
@@ -35,7 +54,26 @@ async function main() {
       send({ type: 'stats', id: m.id, edges: group.recorder.stats(), cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
     }
   });
-  send({ type: 'ready' });
+}
+
+/** Without a supervisor to say "go": the loops (e.g. the outbox relay) start once the peers they call are reachable. */
+function startLoopsWhenReady(group: RunningGroup, stopping: () => boolean) {
+  const poll = async () => {
+    if (stopping()) return;
+    if ((await group.readiness()).ready) return stopping() ? undefined : group.startLoops();
+    setTimeout(() => void poll(), READY_POLL_MS);
+  };
+  void poll();
+}
+
+/** TCP sockets and listeners still open (closed handles take a few ticks to go): a clean stop leaves none. */
+async function openSockets(settleMs = 1_000): Promise<string[]> {
+  const until = Date.now() + settleMs;
+  for (;;) {
+    const open = process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP'));
+    if (open.length === 0 || Date.now() >= until) return open;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 main().catch((e) => {

@@ -1,16 +1,17 @@
 // Starts every process of a wiring, waits until all are ready, and stops them all again — on
 // request, on a failed start, or when a process dies. Ports are chosen free before the start.
+// Each process gets the same environment a container would (process-env.ts), with local addresses.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DbUrls } from '../db/domains.js';
+import { DOMAIN_NAMES, dbEnvVar, type DbUrls } from '../db/domains.js';
 import { DEFAULT_POOL_MAX } from '../db/pools.js';
 import type { EdgeStats } from '../kit/hops.js';
 import { parseInjectedDelays } from '../kit/handler.js';
-import type { ProcessSpec } from './host.js';
-import { groupOf, parseWiring, type Wiring } from './placement.js';
+import { domainsOf, groupOf, parseWiring, type Wiring } from './placement.js';
+import { DEFAULT_HTTP_CONNECTIONS, PROCESS_ENV, specToEnv, type ProcessSpec } from './process-env.js';
 import type { FromChild, ToChild } from './process.js';
 
 export interface WiringOptions {
@@ -26,21 +27,26 @@ export interface WiringOptions {
 }
 
 export interface ProcessStats { group: string; pid: number; cpuUs: number; rssBytes: number; maxRssBytes: number; edges: EdgeStats[]; }
+/** How a process ended: code 0 is a clean stop (nothing left open); a signal means it was killed. */
+export interface ProcessExit { group: string; pid: number; code: number | null; signal: NodeJS.Signals | null; }
 
 export interface RunningWiring {
   wiring: Wiring;
   gatewayUrl: string;
   pids: number[];
+  /** Each process's /health base URL, by group. */
+  healthUrls: Record<string, string>;
   startupMs: number;
   settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
   stats(): Promise<ProcessStats[]>;
   resetStats(): Promise<void>;
   /** Resolves when a process dies unexpectedly (never, when all is well). */
   died: Promise<string>;
+  /** Graceful: the front door's process first (its accepted requests finish while their callees still serve), then the others. */
   stop(): Promise<void>;
+  /** The processes that have exited so far. */
+  exits(): ProcessExit[];
 }
-
-export const DEFAULT_HTTP_CONNECTIONS = 8;
 
 export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
   const started = Date.now();
@@ -48,8 +54,10 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
   parseInjectedDelays(opts.injectDelay);
   const log = opts.log ?? (() => {});
   const entry = processEntry();
-  const [gatewayPort, ...groupPorts] = await freePorts(1 + wiring.groups.length, opts.gatewayPort);
+  const [gatewayPort, ...groupPorts] = await freePorts(1 + 2 * wiring.groups.length, opts.gatewayPort);
   const ports = Object.fromEntries(wiring.groups.map((g, i) => [g.name, groupPorts[i]]));
+  const healthPorts = Object.fromEntries(wiring.groups.map((g, i) => [g.name, groupPorts[wiring.groups.length + i]]));
+  const peers = Object.fromEntries(wiring.groups.map((g) => [g.name, `127.0.0.1:${ports[g.name]}`]));
   const settings = {
     poolMax: opts.poolMax ?? DEFAULT_POOL_MAX,
     httpConnections: opts.httpConnections ?? DEFAULT_HTTP_CONNECTIONS,
@@ -57,20 +65,28 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
     processes: wiring.groups.length,
   };
   const children = new Map<string, ChildProcess>();
+  const exits: ProcessExit[] = [];
+  const gatewayGroup = groupOf(wiring, 'gateway');
   let stopping = false;
   let reportDeath: (why: string) => void = () => {};
   const died = new Promise<string>((resolve) => { reportDeath = resolve; });
 
   const stop = async () => {
     stopping = true;
+    const gateway = children.get(gatewayGroup.name);
+    if (gateway) await terminate(gateway);
     await Promise.all([...children.values()].map((c) => terminate(c)));
   };
 
   try {
     await Promise.all(wiring.groups.map((group) => new Promise<void>((resolve, reject) => {
-      const spec: ProcessSpec = { wiring: wiring.name, group: group.name, ports, gatewayPort, dbUrls: opts.dbUrls, poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay };
+      const spec: ProcessSpec = {
+        wiring: wiring.name, group: group.name, listenHost: '127.0.0.1', rpcPort: ports[group.name], peers, gatewayPort, healthPort: healthPorts[group.name],
+        dbUrls: Object.fromEntries(domainsOf(group).map((d) => [d, opts.dbUrls[d]])),
+        poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay,
+      };
       const child = fork(entry, [`--group=${group.name}`], {
-        env: { ...process.env, SPLITBENCH_SPEC: JSON.stringify(spec) },
+        env: { ...inheritedEnv(), ...specToEnv(spec) },
         execArgv: [],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
@@ -82,6 +98,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
+        exits.push({ group: group.name, pid: child.pid!, code, signal });
         const why = `${wiring.name}: process "${group.name}" (pid ${child.pid}) exited (${signal ?? `code ${code}`})`;
         reject(new Error(why));
         if (!stopping) { log(why); reportDeath(why); }
@@ -107,19 +124,26 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
     child.send({ type, id } satisfies ToChild);
   })));
 
-  const gatewayGroup = groupOf(wiring, 'gateway');
   log(`${wiring.name}: ${wiring.groups.length} process(es) ready in ${Date.now() - started} ms; gateway in "${gatewayGroup.name}"`);
   return {
     wiring,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     pids: [...children.values()].map((c) => c.pid!),
+    healthUrls: Object.fromEntries(wiring.groups.map((g) => [g.name, `http://127.0.0.1:${healthPorts[g.name]}/health`])),
     startupMs: Date.now() - started,
     settings,
     stats: () => ask('stats'),
     resetStats: async () => { await ask('reset'); },
     died,
     stop,
+    exits: () => [...exits],
   };
+}
+
+/** The supervisor's environment without process settings of its own (a child gets exactly its spec's). */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const own = new Set<string>([...Object.values(PROCESS_ENV), ...DOMAIN_NAMES.map(dbEnvVar)]);
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !own.has(name)));
 }
 
 /** SIGTERM (graceful), then SIGKILL if the process has not exited after graceMs. */

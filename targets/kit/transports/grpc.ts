@@ -90,7 +90,7 @@ export function grpcClient(contract: Contract, client: grpc.Client, recorder: Ho
       call.on('status', (status: grpc.StatusObject) => {
         const rttUs = Number(process.hrtime.bigint() - started) / 1000;
         const handler = status.metadata.get('x-handler-us')[0];
-        recorder.record({ from: ctx.caller, to: contract.name, method, transport: 'grpc', rttUs, handlerUs: handler === undefined ? rttUs : Number(handler), requestBytes, responseBytes }, status.code !== grpc.status.OK);
+        recorder.record({ from: ctx.caller, to: contract.name, method, transport: 'grpc', requestId: ctx.requestId, rttUs, handlerUs: handler === undefined ? rttUs : Number(handler), requestBytes, responseBytes }, status.code !== grpc.status.OK);
         if (status.code === grpc.status.OK) return resolve(result);
         const reason = status.metadata.get('x-reason')[0];
         if (reason !== undefined) return reject(new ServiceError(CODE_BY_GRPC_STATUS[status.code] ?? 'INTERNAL', String(reason), status.details));

@@ -85,7 +85,7 @@ export function httpClient(contract: Contract, pool: Pool, recorder: HopRecorder
         throw new TransportError('http', `${what} over http: ${(e as Error).message}`);
       }
       const rttUs = Number(process.hrtime.bigint() - started) / 1000;
-      recorder.record({ from: ctx.caller, to: contract.name, method, transport: 'http', rttUs, handlerUs: Number(handlerHeader ?? rttUs), requestBytes: Buffer.byteLength(body), responseBytes: Buffer.byteLength(text) }, status !== 200);
+      recorder.record({ from: ctx.caller, to: contract.name, method, transport: 'http', requestId: ctx.requestId, rttUs, handlerUs: Number(handlerHeader ?? rttUs), requestBytes: Buffer.byteLength(body), responseBytes: Buffer.byteLength(text) }, status !== 200);
       const payload = parseAnswer(text, what);
       if (status === 200) return payload;
       const err = (payload as { error?: { code?: unknown; reason?: string; message?: string } }).error;

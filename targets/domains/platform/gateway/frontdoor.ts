@@ -49,11 +49,18 @@ export function frontDoor(gateway: Api<typeof Gateway>, isReady: () => boolean) 
     }),
     /** Stops accepting, lets in-flight requests finish (up to graceMs), then closes. */
     close: async (graceMs = 5_000) => {
+      // From now on every answer ends its connection: a client that keeps reusing a keep-alive
+      // connection would otherwise hold the drain open until the grace runs out and then lose the
+      // request in flight. Installed only now, so it costs the request path nothing before a stop.
+      server.prependListener('request', (_req, res) => res.setHeader('connection', 'close'));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const until = Date.now() + graceMs;
-      while (inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-      server.closeAllConnections();
+      const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      while (inFlight > 0 && Date.now() < until) await pause(10);
+      server.closeIdleConnections(); // connections opened but never used
+      await Promise.race([closed, pause(Math.max(0, until - Date.now()))]);
+      server.closeAllConnections(); // whatever outlived the grace
       await closed;
     },
   };

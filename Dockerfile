@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# The suite's one image: every service process and the seed job run from it, as compiled JavaScript
+# (no TypeScript loader), as the unprivileged `node` user. Built by `docker compose build`.
+# Which process a container runs is set by its environment (targets/wirings/process-env.ts).
+
+# Build stage: the full install (TypeScript and types), then `tsc` over exactly what tsconfig.json includes.
+FROM node:20.20.2-alpine AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json ./
+COPY targets ./targets
+COPY scenarios ./scenarios
+COPY scripts ./scripts
+COPY reports ./reports
+RUN npx tsc -p .
+
+# Runtime stage: production dependencies only (no embedded-postgres binaries: the databases are servers
+# of their own here) and the compiled dist/.
+FROM node:20.20.2-alpine AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+# RPC (http or grpc), front door (the gateway's process), health (every process): process-env.ts DEFAULT_PORTS.
+EXPOSE 7000 8080 9000
+CMD ["node", "dist/targets/wirings/process.js"]

@@ -1,0 +1,86 @@
+// The report in a real browser: Debian's Chromium (never a downloaded one) opens the generated file
+// from disk, every chart draws, nothing is fetched, the console stays clean, and the page fits a phone.
+// Screenshots land in .splitbench/report-test/ (git-ignored) for a human to look at.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRun } from '../scripts/bench/run-file.js';
+import { generateReports } from './generate.js';
+import { runPage } from './run-page.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture.run.json');
+const OUT = path.resolve('.splitbench/report-test');
+
+let browser: Browser;
+let written: ReturnType<typeof generateReports>;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
+  fs.rmSync(OUT, { recursive: true, force: true });
+  const second = path.join(OUT, 'input', 'fixture-synthetic-2');
+  fs.mkdirSync(second, { recursive: true });
+  fs.writeFileSync(path.join(second, 'run.json'), JSON.stringify({ ...readRun(FIXTURE), runId: 'fixture-synthetic-2' }));
+  written = generateReports([FIXTURE, second], path.join(OUT, 'reports'));
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+});
+afterAll(async () => { await browser?.close(); });
+
+/** Opens a report file and collects what the page says and asks for while it draws its charts. */
+async function open(file: string, width: number) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.querySelector('svg, canvas')), undefined, { timeout: 60_000 });
+  return { page, problems, requests };
+}
+
+const chartsDrawn = (page: Page) => page.$$eval('.chart', (charts) => charts.map((c) => ({
+  id: c.id,
+  marks: c.querySelectorAll('svg [class*="mark-"] path, svg [class*="mark-"] line').length,
+  width: c.querySelector('svg, canvas')!.getBoundingClientRect().width,
+})));
+
+describe('the report in Chromium, opened from disk', () => {
+  for (const width of [1000, 390]) {
+    it(`draws every chart at ${width} px, fetches nothing, logs no error or warning`, async () => {
+      const expected = runPage(readRun(FIXTURE), 'x').charts.map((c) => c.id);
+      const { page, problems, requests } = await open(written.runPages[0], width);
+      const drawn = await chartsDrawn(page);
+      expect(drawn.map((c) => c.id)).toEqual(expected);
+      for (const c of drawn) {
+        expect(c.marks, `${c.id} has marks`).toBeGreaterThan(0);
+        expect(c.width, `${c.id} fits ${width} px`).toBeLessThanOrEqual(width);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling of the page').toBeLessThanOrEqual(width);
+      expect(problems).toEqual([]);
+      expect(requests.filter((u) => !/^(file|data|blob|about):/.test(u))).toEqual([]);
+      await page.screenshot({ path: path.join(OUT, `screenshot-${width}.png`), fullPage: true });
+      await page.close();
+    });
+  }
+
+  it('shows a tooltip on a chart mark', async () => {
+    const { page } = await open(written.runPages[0], 1000);
+    const bar = page.locator('#chart-boundaries svg .mark-rect path').first();
+    await bar.scrollIntoViewIfNeeded();
+    await bar.hover({ force: true });
+    await expect.poll(() => page.locator('#vg-tooltip-element.visible').textContent(), { timeout: 10_000 }).toContain('overhead p50 (ms)');
+    await page.close();
+  });
+
+  it('draws the comparison page of several runs', async () => {
+    const { page, problems, requests } = await open(written.comparison!, 1000);
+    expect((await chartsDrawn(page)).map((c) => [c.id, c.marks > 0])).toEqual([['chart-comparison', true]]);
+    expect(problems).toEqual([]);
+    expect(requests.filter((u) => !/^(file|data|blob|about):/.test(u))).toEqual([]);
+    await page.screenshot({ path: path.join(OUT, 'screenshot-comparison.png'), fullPage: true });
+    await page.close();
+  });
+});

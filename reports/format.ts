@@ -1,0 +1,42 @@
+// Numbers as the report prints them: few significant digits, units always said, nothing invented for
+// a missing value.
+
+export const MISSING = '—';
+
+/** Middle value (mean of the two middle ones for an even count); undefined for no values. */
+export function median(xs: number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function ratio(x: number | undefined, base: number | undefined): number | undefined {
+  return x === undefined || base === undefined || base === 0 ? undefined : x / base;
+}
+
+/** Three significant digits below 100, whole numbers with thousands separators above. */
+export function num(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return MISSING;
+  const a = Math.abs(x);
+  if (a >= 100) return Math.round(x).toLocaleString('en-US');
+  if (a === 0) return '0';
+  return Number(x.toPrecision(3)).toString();
+}
+
+export const ms = (x: number | undefined) => (x === undefined ? MISSING : `${num(x)} ms`);
+
+/** A duration given in µs, printed in the unit that keeps it readable (ns, µs or ms). */
+export function us(x: number | undefined): string {
+  if (x === undefined) return MISSING;
+  if (x < 1) return `${num(x * 1000)} ns`;
+  if (x >= 1000) return `${num(x / 1000)} ms`;
+  return `${num(x)} µs`;
+}
+
+export function times(r: number | undefined): string {
+  if (r === undefined || !Number.isFinite(r)) return MISSING;
+  return `${r >= 10 ? Math.round(r).toLocaleString('en-US') : Number(r.toPrecision(2)).toString()}×`;
+}
+
+export const percent = (share: number | undefined) => (share === undefined ? MISSING : `${num(share * 100)} %`);

@@ -1,0 +1,199 @@
+// The report generator on the synthetic fixture (reports/fixture.run.json: made-up numbers, never a
+// measurement): valid Vega-Lite, no external fetch, every section in order, figures derived as stated,
+// and bad input refused with the file named.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readRun, RunFileError } from '../scripts/bench/run-file.js';
+import type { RunResult } from '../scripts/bench/results.js';
+import { generateReports } from './generate.js';
+import { runPage } from './run-page.js';
+import { spectrum } from './spectrum.js';
+import { tailRows } from './tail-amplification.js';
+import { verdicts } from './verdict.js';
+
+const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture.run.json');
+const fixture = (): RunResult => readRun(FIXTURE);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'splitbench-report-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a variant of the fixture as <dir>/<name>/run.json and returns that directory. */
+function variant(name: string, change: (run: RunResult) => void): string {
+  const run = fixture();
+  change(run);
+  fs.mkdirSync(path.join(dir, name), { recursive: true });
+  fs.writeFileSync(path.join(dir, name, 'run.json'), JSON.stringify(run));
+  return path.join(dir, name);
+}
+
+/** Every way an HTML page could make the browser fetch something over the network. */
+function externalFetches(html: string): string[] {
+  const patterns = [
+    /<script\b[^>]*\bsrc\s*=/gi, /<link\b[^>]*\bhref\s*=/gi, /<iframe\b/gi,
+    /\b(?:src|href|srcset|action|poster|data)\s*=\s*["']?\s*(?:https?:)?\/\/[^\s"'>]*/gi,
+    /\bfetch\s*\(\s*["'`](?:https?:)?\/\/[^"'`]*/gi, /\bimport\s*\(\s*["'`](?:https?:)?\/\/[^"'`]*/gi,
+    /\bimport\s+[^;]*?from\s*["'`](?:https?:)?\/\/[^"'`]*/gi, /url\(\s*["']?(?:https?:)?\/\/[^)]*\)/gi, /@import\s+["']?(?:url\()?\s*["']?(?:https?:)?\/\//gi,
+  ];
+  return patterns.flatMap((p) => html.match(p) ?? []);
+}
+
+describe('externalFetches', () => {
+  it('finds every kind of network reference a page could make', () => {
+    const page = '<script src="https://cdn.example/vega.js"></script><link rel="stylesheet" href="//cdn.example/x.css"><img src="http://x/y.png">' +
+      '<script>fetch("https://api.example/data"); import("https://esm.example/m.js");</script><style>body { background: url(https://x/bg.png) }</style>';
+    const found = externalFetches(page).join(' ');
+    for (const url of ['cdn.example/vega.js', '//cdn.example/x.css', 'http://x/y.png', 'api.example/data', 'esm.example/m.js', 'x/bg.png']) expect(found).toContain(url);
+    expect(externalFetches('<svg xmlns="http://www.w3.org/2000/svg"></svg><p>see https://vega.github.io</p>')).toEqual([]);
+  });
+});
+
+describe('report page from the fixture', () => {
+  const page = runPage(fixture(), 'reports/fixture.run.json');
+
+  it('has one chart per figure it promises, each a Vega-Lite spec that compiles without a warning', () => {
+    expect(page.charts.map((c) => c.id)).toEqual(['chart-spectrum-checkout', 'chart-spectrum-browse', 'chart-spectrum-all', 'chart-sweep', 'chart-boundaries', 'chart-estimates', 'chart-tail']);
+    for (const chart of page.charts) {
+      const warnings: string[] = [];
+      const logger = { level() { return this; }, warn: (...m: unknown[]) => { warnings.push(m.join(' ')); return this; }, info() { return this; }, debug() { return this; }, error: (...m: unknown[]) => { throw new Error(m.join(' ')); } };
+      const compiled = compile(chart.spec, { logger: logger as never });
+      expect(compiled.spec.marks?.length, chart.id).toBeGreaterThan(0);
+      expect(warnings, chart.id).toEqual([]);
+    }
+  });
+
+  it('gives every chart a title, axis titles with units and tooltips', () => {
+    for (const { id, spec } of page.charts) {
+      expect((spec as { title?: { text?: string } }).title?.text, id).toBeTruthy();
+      const units = [spec, ...((spec as { layer?: TopLevelSpec[] }).layer ?? [])].map((s) => (s as { encoding?: Record<string, { title?: unknown; tooltip?: unknown }> }).encoding ?? {});
+      const axisTitles = units.flatMap((e) => [e.x?.title, e.y?.title]).filter(Boolean).map((t) => [t].flat().join(' '));
+      expect(axisTitles.length, id).toBeGreaterThanOrEqual(2);
+      const quantitative = axisTitles.filter((t) => !['wiring', 'call'].includes(t));
+      for (const t of quantitative) expect(t, `${id}: axis "${t}" says its unit`).toMatch(/\((?:ms|µs|req\/s|%|×)|\b(?:ms|percentile|log scale)\b/);
+      expect(units.some((e) => e.tooltip !== undefined), `${id} has tooltips`).toBe(true);
+    }
+  });
+
+  it('fetches nothing from the network: libraries and data are inside the file', () => {
+    expect(externalFetches(page.html)).toEqual([]);
+    expect(page.html).toContain('vegaEmbed');
+    expect(page.html).not.toMatch(/<script\b[^>]*\bsrc=/i);
+  });
+
+  it('has the eight sections in order, the estimates labelled as quoted estimates', () => {
+    const ids = [...page.html.matchAll(/<section id="([a-z]+)">/g)].map((m) => m[1]);
+    expect(ids).toEqual(['verdict', 'cost', 'spectrum', 'load', 'boundaries', 'estimates', 'tail', 'method']);
+    expect(page.html).toContain('Estimates, not measurements');
+    expect(page.html).toContain('“100–500 µs”');
+    expect(page.html).toContain('SYNTHETIC TEST DATA');
+    expect(page.html.indexOf('Synthetic test data</strong>')).toBeLessThan(page.html.indexOf('<section id="verdict">'));
+  });
+
+  it('states a verdict per workflow from the medians', () => {
+    const vs = verdicts(fixture());
+    expect(vs.map((v) => v.topic)).toEqual(['checkout', 'browse', 'max throughput']);
+    expect(vs[0].text).toMatch(/^checkout: services\/grpc p99 is [\d.]+× the monolith's \([\d.,]+ ms vs [\d.,]+ ms\) at 60 req\/s, and costs [\d.]+× the CPU per request \(whole mix\); the closest to the monolith, domains\/http/);
+    // services/grpc kept 55 of 60 req/s in the fixture: the sentence must say so.
+    expect(vs[0].text).toContain('services/grpc kept only 55 of 60 req/s');
+    // Fixture saturation: 900 req/s for the monolith, 900/√21 = 196 for services/*.
+    expect(vs[2].text).toMatch(/^max throughput: services\/http completes 0\.22× the monolith's requests per second \(196 vs 900 req\/s, closed model, 32 in flight\); the best split, domains\/(?:http|grpc), 0\.41×\.$/);
+  });
+});
+
+describe('figures derived from the run', () => {
+  it('spectrum: nines ascend from p0 and end at the maximum, latency never falls', () => {
+    const points = spectrum(fixture(), 'checkout').filter((p) => p.wiring === 'monolith');
+    expect(points[0]).toMatchObject({ nines: 0, percentile: 'p0' });
+    expect(points.at(-1)!.percentile).toBe('max');
+    expect(points.at(-1)!.requests).toBe(800); // two trials of 400 checkouts pooled
+    for (let i = 1; i < points.length; i++) {
+      expect(points[i].nines).toBeGreaterThan(points[i - 1].nines);
+      expect(points[i].latencyMs).toBeGreaterThanOrEqual(points[i - 1].latencyMs);
+    }
+  });
+
+  it('tail amplification: measured share from the per-request counts, predicted 1 − 0.99^k per request', () => {
+    const row = tailRows(fixture()).find((r) => r.wiring === 'services/grpc')!;
+    // Fixture: per trial 400 requests, 380 with 11 calls and 20 with 12; 372 with no slow call, 22 with one, 6 with two.
+    expect(row.hops).toBe(11);
+    expect(row.measured!.requests).toBe(800);
+    expect(row.measured!.share).toBeCloseTo(1 - 372 / 400, 10);
+    expect(row.predicted).toBeCloseTo((380 * (1 - 0.99 ** 11) + 20 * (1 - 0.99 ** 12)) / 400, 10);
+    expect(row.measured!.slowCallShare).toBeCloseTo((22 + 2 * 6) / (380 * 11 + 20 * 12), 10);
+    expect(tailRows(fixture()).map((r) => r.wiring)).not.toContain('monolith');
+  });
+
+  it('tail amplification without per-request records: the prediction alone, k from the checkout-path edges', () => {
+    const run = fixture();
+    for (const c of run.cells) delete c.tail;
+    const row = tailRows(run).find((r) => r.wiring === 'domains/http')!;
+    expect(row).toEqual({ wiring: 'domains/http', hops: 9, predicted: 1 - 0.99 ** 9 });
+    const html = runPage(run, 'x').html;
+    expect(html).toContain('No per-request call records');
+    expect(html).not.toContain('id="chart-tail"');
+  });
+});
+
+describe('what the page must say plainly', () => {
+  it('a run without a sweep says so in that section instead of a chart', () => {
+    const run = fixture();
+    delete run.sweep;
+    const page = runPage(run, 'x');
+    expect(page.charts.map((c) => c.id)).not.toContain('chart-sweep');
+    expect(page.html).toMatch(/<section id="load">.*This run has no latency-vs-load sweep/s);
+  });
+
+  it('a run with broken invariants is flagged in red before the verdict', () => {
+    const run = fixture();
+    run.cells[3].invariants = { ...run.cells[3].invariants, ok: false, checks: [{ name: 'one authorized payment per order', ok: false, detail: '2 of 480 orders violate it' }] };
+    const html = runPage(run, 'x').html;
+    const banner = html.indexOf('class="banner bad"');
+    expect(banner).toBeGreaterThan(-1);
+    expect(banner).toBeLessThan(html.indexOf('<section id="verdict">'));
+    expect(html).toContain(`${run.cells[3].wiring} (trial ${run.cells[3].trial}): one authorized payment per order`);
+  });
+});
+
+describe('generateReports', () => {
+  it('writes a page per run, a comparison page for several, and the listing of every report', () => {
+    const out = path.join(dir, 'out');
+    const other = variant('other-run', (r) => { r.runId = 'fixture-synthetic-2'; r.environment.startedAt = '2000-01-02T00:00:00.000Z'; });
+    const written = generateReports([FIXTURE, other], out);
+    expect(written.runPages).toEqual([path.join(out, 'fixture-synthetic', 'index.html'), path.join(out, 'fixture-synthetic-2', 'index.html')]);
+    expect(written.comparison).toBe(path.join(out, 'compare', 'index.html'));
+    const comparison = fs.readFileSync(written.comparison!, 'utf8');
+    expect(comparison).toContain('href="../fixture-synthetic/index.html"');
+    expect(externalFetches(comparison)).toEqual([]);
+    const listing = fs.readFileSync(written.listing, 'utf8');
+    expect(listing.indexOf('fixture-synthetic-2/index.html')).toBeLessThan(listing.indexOf('"fixture-synthetic/index.html'));
+    expect(listing).toContain('href="compare/index.html"');
+    expect(externalFetches(listing)).toEqual([]);
+  });
+
+  const refused = (input: string, ...parts: string[]) => {
+    let error: unknown;
+    try { generateReports([input], path.join(dir, 'refused')); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(RunFileError);
+    for (const part of parts) expect((error as Error).message).toContain(part);
+    expect(fs.existsSync(path.join(dir, 'refused'))).toBe(false);
+  };
+
+  it('refuses a missing run.json, naming it', () => refused(path.join(dir, 'absent'), `${path.join(dir, 'absent')}: no such file`));
+  it('refuses malformed JSON, naming the file', () => {
+    fs.mkdirSync(path.join(dir, 'malformed'));
+    fs.writeFileSync(path.join(dir, 'malformed', 'run.json'), '{"schemaVersion": 1, "runId": ');
+    refused(path.join(dir, 'malformed'), path.join(dir, 'malformed', 'run.json'), 'not valid JSON');
+  });
+  it('refuses an unknown schema version, naming the file', () => {
+    refused(variant('v2', (r) => { (r as { schemaVersion: number }).schemaVersion = 2; }), path.join(dir, 'v2', 'run.json'), 'schemaVersion: expected 1, got 2');
+  });
+  it('refuses a run id that cannot name a folder', () => {
+    refused(variant('escape', (r) => { r.runId = '../../etc'; }), path.join(dir, 'escape', 'run.json'), 'runId');
+  });
+  it('refuses a histogram it cannot decode, naming file and field', () => {
+    refused(variant('bad-histogram', (r) => { r.cells[1].driver.workflows[0].histogram = 'not base64!'; }),
+      path.join(dir, 'bad-histogram', 'run.json'), 'cells[1].driver.workflows[0].histogram');
+  });
+});

@@ -1,0 +1,103 @@
+// The run reduced to what the report compares: per wiring × workflow latency and per wiring cost,
+// each the median over the run's trials.
+import type { Cell, RunResult } from '../scripts/bench/results.js';
+import { median } from './format.js';
+
+export const BASELINE = 'monolith';
+
+export interface LatencyRow {
+  workflow: string;
+  wiring: string;
+  trials: number;
+  p50Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  /** Requests that succeeded and that failed (error status, timeout, connection), summed over trials. */
+  ok: number;
+  errors: number;
+}
+
+export interface WiringCost {
+  wiring: string;
+  trials: number;
+  processes: number;
+  /** Open-model figures: undefined for a wiring measured only at saturation. */
+  offeredRps: number | undefined;
+  achievedRps: number | undefined;
+  cpuSPer1kRequests: number | undefined;
+  dbCpuSPer1kRequests: number | undefined;
+  rssPeakMbSum: number | undefined;
+  /** Closed-model maximum throughput, when the run looked for it. */
+  maxRps: number | undefined;
+  invariantsOk: boolean;
+}
+
+/** Wirings in the order the run listed them, the baseline first. */
+export function wiringsOf(run: RunResult): string[] {
+  const measured = new Set([...run.cells.map((c) => c.wiring), ...(run.saturation ?? []).map((s) => s.wiring), ...(run.sweep ?? []).map((s) => s.wiring)]);
+  const ordered = [...new Set([...run.config.wirings, ...measured])].filter((w) => measured.has(w));
+  return [...ordered.filter((w) => w === BASELINE), ...ordered.filter((w) => w !== BASELINE)];
+}
+
+/** Workflows in the order of the design; "all" only when there is more than one workflow to sum up. */
+export function workflowsOf(run: RunResult): string[] {
+  const order = ['checkout', 'browse', 'search', 'history', 'return'];
+  const names = [...new Set(run.cells.flatMap((c) => c.driver.workflows.map((w) => w.workflow)))];
+  const own = names.filter((n) => n !== 'all').sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
+  return own.length > 1 && names.includes('all') ? [...own, 'all'] : own.length ? own : names;
+}
+
+const rank = (order: string[], x: string) => (order.includes(x) ? order.indexOf(x) : order.length);
+
+export function cellsOf(run: RunResult, wiring: string): Cell[] {
+  return run.cells.filter((c) => c.wiring === wiring);
+}
+
+export function latencyRows(run: RunResult): LatencyRow[] {
+  return workflowsOf(run).flatMap((workflow) => wiringsOf(run).flatMap((wiring) => {
+    const results = cellsOf(run, wiring).flatMap((c) => c.driver.workflows.filter((w) => w.workflow === workflow));
+    if (results.length === 0) return [];
+    const med = (pick: (l: (typeof results)[number]['latencyMs']) => number) => median(results.map((r) => pick(r.latencyMs)))!;
+    return [{
+      workflow, wiring, trials: results.length,
+      p50Ms: med((l) => l.p50), p99Ms: med((l) => l.p99), p999Ms: med((l) => l.p999),
+      ok: results.reduce((t, r) => t + r.ok, 0),
+      errors: results.reduce((t, r) => t + Object.values(r.errors).reduce((a, b) => a + b, 0), 0),
+    }];
+  }));
+}
+
+export function wiringCosts(run: RunResult): WiringCost[] {
+  return wiringsOf(run).flatMap((wiring) => {
+    const cells = cellsOf(run, wiring);
+    const saturation = (run.saturation ?? []).find((s) => s.wiring === wiring);
+    if (cells.length === 0 && !saturation) return [];
+    const med = (pick: (c: Cell) => number) => median(cells.map(pick));
+    const dbCpu = cells.map((c) => c.cost.dbCpuSPer1kRequests).filter((x): x is number => typeof x === 'number');
+    return [{
+      wiring, trials: cells.length,
+      processes: cells[0]?.processes ?? saturation!.cost.processes,
+      offeredRps: med((c) => c.driver.offeredRps),
+      achievedRps: med((c) => c.driver.achievedRps),
+      cpuSPer1kRequests: med((c) => c.cost.cpuSPer1kRequests),
+      dbCpuSPer1kRequests: median(dbCpu),
+      rssPeakMbSum: med((c) => c.cost.rssPeakMbSum),
+      maxRps: saturation?.maxRps,
+      invariantsOk: cells.every((c) => c.invariants.ok),
+    }];
+  });
+}
+
+/** The driver could not keep the offered rate: latency then includes the driver's own queue. */
+export const keptRate = (c: { offeredRps?: number; achievedRps?: number }) =>
+  c.offeredRps === undefined || c.achievedRps === undefined || c.achievedRps >= 0.95 * c.offeredRps;
+
+/** "constant 100 req/s" or "ramp 20→1,200 req/s": how the load arrived. */
+export function describeArrival(run: RunResult): string {
+  const a = run.config.scenario.arrival;
+  // The run-file reader checks only the scenario's name; an arrival it does not know is said so.
+  if (!a) return 'an arrival model the run does not record';
+  if (a.model === 'constant') return `a constant ${a.rateRps.toLocaleString('en-US')} req/s`;
+  if (a.model === 'ramp') return `a ramp ${[a.startRps, ...a.stages.map((s) => s.targetRps)].map((r) => r.toLocaleString('en-US')).join('→')} req/s`;
+  return `a closed loop of ${a.concurrency} requests in flight`;
+}

@@ -1,0 +1,68 @@
+// One sentence per workflow saying what splitting cost, generated from the run's medians, and one for
+// maximum throughput when the run measured it.
+import type { RunResult } from '../scripts/bench/results.js';
+import { ms, num, ratio, times } from './format.js';
+import { BASELINE, describeArrival, keptRate, latencyRows, wiringCosts, type LatencyRow, type WiringCost } from './summary.js';
+
+/** `topic` is a workflow, or "max throughput". */
+export interface Verdict { topic: string; text: string; }
+
+export function verdicts(run: RunResult): Verdict[] {
+  const rows = latencyRows(run);
+  const costs = new Map(wiringCosts(run).map((c) => [c.wiring, c]));
+  const workflows = [...new Set(rows.map((r) => r.workflow))].filter((w) => w !== 'all');
+  const throughput = throughputSentence(run);
+  return [
+    ...workflows.map((workflow) => ({ topic: workflow, text: sentence(run, workflow, rows.filter((r) => r.workflow === workflow), costs) })),
+    ...(throughput ? [{ topic: 'max throughput', text: throughput }] : []),
+  ];
+}
+
+function throughputSentence(run: RunResult): string | undefined {
+  const rows = run.saturation ?? [];
+  const base = rows.find((r) => r.wiring === BASELINE);
+  const splits = rows.filter((r) => r.wiring !== BASELINE).sort((a, b) => a.maxRps - b.maxRps);
+  if (!base || splits.length === 0) return undefined;
+  const [lowest, highest] = [splits[0], splits[splits.length - 1]];
+  let text = `max throughput: ${lowest.wiring} completes ${times(ratio(lowest.maxRps, base.maxRps))} the monolith's requests per second ` +
+    `(${num(lowest.maxRps)} vs ${num(base.maxRps)} req/s, closed model, ${base.connections} in flight)`;
+  if (highest !== lowest) text += `; the best split, ${highest.wiring}, ${times(ratio(highest.maxRps, base.maxRps))}`;
+  const broken = rows.filter((r) => !r.invariantsOk).map((r) => r.wiring);
+  if (broken.length) text += `; invariants BROKEN after saturating ${broken.join(', ')}`;
+  return `${text}.`;
+}
+
+function sentence(run: RunResult, workflow: string, rows: LatencyRow[], costs: Map<string, WiringCost>): string {
+  const base = rows.find((r) => r.wiring === BASELINE);
+  const splits = rows.filter((r) => r.wiring !== BASELINE);
+  const load = loadPhrase(run, costs.get(base?.wiring ?? rows[0].wiring));
+  if (!base) return `${workflow}: no monolith in this run, so no ratio; p99 ${rows.map((r) => `${r.wiring} ${ms(r.p99Ms)}`).join(', ')} ${load}.`;
+  if (splits.length === 0) return `${workflow}: only the monolith ran: p99 ${ms(base.p99Ms)} ${load}.`;
+  const byP99 = [...splits].sort((a, b) => b.p99Ms - a.p99Ms);
+  const worst = byP99[0];
+  const closest = byP99[byP99.length - 1];
+  const unit = onlyCheckout(run) ? 'order' : 'request (whole mix)';
+  const cpu = (r: LatencyRow) => ratio(costs.get(r.wiring)?.cpuSPer1kRequests, costs.get(BASELINE)?.cpuSPer1kRequests);
+  let text = `${workflow}: ${worst.wiring} p99 is ${times(ratio(worst.p99Ms, base.p99Ms))} the monolith's (${ms(worst.p99Ms)} vs ${ms(base.p99Ms)}) ${load}, ` +
+    `and costs ${times(cpu(worst))} the CPU per ${unit}`;
+  if (closest !== worst) text += `; the closest to the monolith, ${closest.wiring}, is ${times(ratio(closest.p99Ms, base.p99Ms))} its p99 at ${times(cpu(closest))} the CPU`;
+  const overloaded = rows.map((r) => costs.get(r.wiring)).filter((c): c is WiringCost => !!c && !keptRate(c));
+  if (overloaded.length) {
+    const whose = overloaded.length > 1 ? 'overloaded, their latencies are those of a queue' : 'overloaded, its latency is that of a queue';
+    text += ` (${overloaded.map((c) => `${c.wiring} kept only ${num(c.achievedRps)} of ${num(c.offeredRps)} req/s`).join(', ')}: ${whose})`;
+  }
+  const broken = rows.filter((r) => costs.get(r.wiring)?.invariantsOk === false).map((r) => r.wiring);
+  if (broken.length) text += `; invariants BROKEN in ${broken.join(', ')}`;
+  return `${text}.`;
+}
+
+function loadPhrase(run: RunResult, cost: WiringCost | undefined): string {
+  const a = run.config.scenario.arrival;
+  if (a?.model === 'constant' && cost?.offeredRps !== undefined) return `at ${num(cost.offeredRps)} req/s`;
+  return `under ${describeArrival(run)}`;
+}
+
+const onlyCheckout = (run: RunResult) => {
+  const mix = Object.entries(run.config.scenario.mix ?? {}).filter(([, weight]) => weight > 0);
+  return mix.length === 1 && mix[0][0] === 'checkout';
+};

@@ -1,0 +1,51 @@
+// The gate's verdict as Markdown, for a terminal and for a CI job summary ($GITHUB_STEP_SUMMARY).
+import type { BudgetCheck } from './budgets.js';
+import type { Comparison } from './compare.js';
+import type { GateResult, RunRef } from './verdict.js';
+
+export function gateMarkdown(g: GateResult): string {
+  const level = `${+(g.settings.perCheckConfidence * 100).toPrecision(4)} %`;
+  const lines = [
+    `### splitbench gate: ${g.pass ? '✅' : '❌'} ${g.summary}`,
+    '',
+    `Scenario \`${g.scenario}\` · baseline ${ref(g.baseline)} · candidate ${ref(g.candidate)}`,
+    '',
+    `| wiring | workflow | metric | baseline | candidate | change (${level} interval) | verdict |`,
+    '|---|---|---|---:|---:|---|---|',
+    ...g.comparisons.map(comparisonRow),
+  ];
+  if (g.budgets.length) {
+    lines.push('', `**Budgets** (scenario \`slo\`, candidate alone; ${level} interval)`, '',
+      '| wiring | workflow | budget | candidate | verdict |', '|---|---|---|---|---|', ...g.budgets.map(budgetRow));
+  }
+  if (g.broken.length) lines.push('', `❌ **Invariants broken** in ${g.broken.join(', ')}: the candidate run is broken, whatever its latency.`);
+  if (g.warnings.length) lines.push('', ...g.warnings.map((w) => `- ⚠️ ${w}`));
+  lines.push('', `<details><summary>Method</summary>\n\n${g.method}\n\n</details>`, '');
+  return lines.join('\n');
+}
+
+function ref(r: RunRef): string {
+  return `\`${r.runId}\` (${r.gitSha.slice(0, 8)}, ${r.profile} profile, ${r.cores} × ${r.cpuModel}, node ${r.node}${r.injectDelay ? `, injected delay ${r.injectDelay}` : ''})`;
+}
+
+function comparisonRow(c: Comparison): string {
+  const value = (x: number | null) => (x === null ? '—' : c.unit === '×' ? `${x.toFixed(2)}×` : c.unit === 'ms' ? `${significant(x)} ms` : `${x.toFixed(1)} ok/s`);
+  const change = c.ratio ? `${percent(c.ratio.value)} (${percent(c.ratio.low)} … ${percent(c.ratio.high)})` : '—';
+  return `| ${c.wiring} | ${c.workflow} | ${c.metric} | ${value(c.baseline)} | ${value(c.candidate)} | ${change} | ${verdictText(c)} |`;
+}
+
+function verdictText(c: Comparison): string {
+  if (c.note) return `${c.verdict} (${c.note})`;
+  if (!c.gated) return c.verdict === 'unchanged' ? c.verdict : `${c.verdict} (not gated)`;
+  return c.verdict === 'regressed' ? '**regressed** ❌' : c.verdict === 'improved' ? 'improved ✅' : c.verdict;
+}
+
+function budgetRow(b: BudgetCheck): string {
+  const show = (x: number) => (b.unit === 'ms' ? `${significant(x)} ms` : b.unit === '×' ? `${x.toFixed(2)}×` : `${+(x * 100).toPrecision(3)} %`);
+  const value = !b.value ? '—' : b.value.low === b.value.high ? show(b.value.value) : `${show(b.value.value)} (${show(b.value.low)} … ${show(b.value.high)})`;
+  const verdict = b.verdict === 'missed' ? '**missed** ❌' : b.verdict;
+  return `| ${b.wiring} | ${b.workflow} | ${b.budget} | ${value} | ${b.note ? `${verdict} (${b.note})` : verdict} |`;
+}
+
+const significant = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const percent = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)} %`;

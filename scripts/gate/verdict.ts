@@ -1,0 +1,95 @@
+// The whole decision: plan every comparison and budget, share the false-alarm budget among those
+// that can fail the gate (Bonferroni), decide each, and say whether the candidate passes.
+import type { RunResult } from '../bench/results.js';
+import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
+import { decideComparison, planComparisons, type Comparison } from './compare.js';
+import type { GateInputs, GateRun } from './inputs.js';
+
+export const GATE_SCHEMA_VERSION = 1;
+
+export interface GateSettings {
+  /** Smallest change that counts, as a fraction (0.1 = 10 %). */
+  minEffect: number;
+  /** Family-wise: the chance that unchanged code fails the gate is at most 1 − confidence. */
+  confidence: number;
+  /** How much whole runs on one machine differ (log-normal spread, 0.03 ≈ 3 %), allowed for in absolute comparisons. */
+  runDrift: number;
+}
+
+export interface RunRef {
+  file: string; runId: string; gitSha: string; startedAt: string; profile: string;
+  cpuModel: string; cores: number; node: string; loadAverage: number[]; injectDelay: string;
+}
+
+/** gate.json */
+export interface GateResult {
+  schemaVersion: typeof GATE_SCHEMA_VERSION;
+  pass: boolean;
+  /** One line: why it passed or failed. */
+  summary: string;
+  scenario: string;
+  baseline: RunRef;
+  candidate: RunRef;
+  settings: GateSettings & { gatedChecks: number; perCheckConfidence: number };
+  method: string;
+  warnings: string[];
+  comparisons: Comparison[];
+  budgets: BudgetCheck[];
+  /** Candidate cells whose invariants broke: a broken run fails whatever its latency. */
+  broken: string[];
+}
+
+export function runGate(inputs: GateInputs, settings: GateSettings): GateResult {
+  const comparisons = planComparisons(inputs);
+  const budgets = planBudgets(inputs);
+  const gatedChecks = comparisons.filter((c) => c.gated && !c.lacking).length + budgets.filter((b) => b.measures && !b.lacking).length;
+  // One-sided: a false "regressed" or "missed" needs the interval's far side past the line.
+  const tail = (1 - settings.confidence) / Math.max(1, gatedChecks);
+  const decided = comparisons.map((c) => decideComparison(c, { ...settings, tail }));
+  const checked = budgets.map((b) => decideBudget(b, tail));
+  const broken = inputs.candidate.run.cells.filter((c) => !c.invariants.ok).map((c) => `${c.wiring} trial ${c.trial}`);
+
+  const regressed = decided.filter((c) => c.gated && c.verdict === 'regressed');
+  const missed = checked.filter((b) => b.verdict === 'missed');
+  const reasons = [
+    regressed.length && `${regressed.length} regression(s): ${regressed.map((c) => `${c.wiring} ${c.workflow} ${c.metric}`).join(', ')}`,
+    missed.length && `${missed.length} budget(s) missed: ${missed.map((b) => `${b.wiring} ${b.workflow} ${b.budget}`).join(', ')}`,
+    broken.length && `invariants broken in ${broken.join(', ')}`,
+  ].filter(Boolean);
+  const pass = reasons.length === 0;
+
+  return {
+    schemaVersion: GATE_SCHEMA_VERSION,
+    pass,
+    summary: pass ? `pass: no regression in ${gatedChecks} gated check(s)` : `fail: ${reasons.join('; ')}`,
+    scenario: inputs.candidate.scenario.name,
+    baseline: refOf(inputs.baseline),
+    candidate: refOf(inputs.candidate),
+    settings: { ...settings, gatedChecks, perCheckConfidence: 1 - 2 * tail },
+    method: describeMethod(inputs, settings, tail),
+    warnings: inputs.warnings,
+    comparisons: decided,
+    budgets: checked,
+    broken,
+  };
+}
+
+function refOf({ file, run }: GateRun): RunRef {
+  const e: RunResult['environment'] = run.environment;
+  return {
+    file, runId: run.runId, gitSha: e.gitSha, startedAt: e.startedAt, profile: run.config.profile,
+    cpuModel: e.cpuModel, cores: e.cores, node: e.node, loadAverage: e.loadAverage, injectDelay: run.config.injectDelay,
+  };
+}
+
+function describeMethod(inputs: GateInputs, s: GateSettings, tail: number): string {
+  const pct = (x: number) => `${+(x * 100).toPrecision(3)} %`;
+  return `Per wiring × workflow, the median over trials of each trial's p99, p50 and successful answers per second ` +
+    `(and, per trial, a wiring's p99 ÷ the monolith's p99 of the same trial), candidate ÷ baseline. ` +
+    `Interval: percentile bootstrap resampling the trials and, within each, its samples (from its HdrHistogram), ` +
+    `${pct(1 - 2 * tail)} per check so that all gated checks together raise a false alarm at most ${pct(1 - s.confidence)} of the time. ` +
+    `Absolute comparisons (not the same-run ratios) are widened by a ${pct(s.runDrift)} spread between whole runs, which no interval inside one run can see. ` +
+    `Regressed/improved: the interval excludes 1 and the change is at least ${pct(s.minEffect)}. ` +
+    `${inputs.sameEnvironment ? 'Gated: every comparison and budget.' : 'Environments differ: absolute comparisons are shown, not gated; same-run ratios and budgets gate.'} ` +
+    `Budgets (scenario slo) on the candidate alone: missed when the whole interval is past the limit.`;
+}

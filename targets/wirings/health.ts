@@ -1,0 +1,87 @@
+// Every process's health listener: a plain HTTP server on its own port, apart from the measured
+// listeners (front door, HTTP or gRPC RPC server), so probes add no work on their request path and
+// gRPC processes need no gRPC health service. Kubernetes and compose probe it the same way.
+//   GET /health/live   200 while the process runs
+//   GET /health/ready  200 when serving and every check passes (its databases, its peers' connections), else 503
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+
+export interface Readiness { ready: boolean; checks: Record<string, string>; }
+export type Check = () => Promise<void>;
+
+/** How long one check may take; Kubernetes probes time out after 2 s (deploy manifests). */
+export const CHECK_TIMEOUT_MS = 1_000;
+
+/** Runs every check at once; a check that throws or takes too long names its problem. */
+export async function runChecks(checks: Record<string, Check>, timeoutMs = CHECK_TIMEOUT_MS): Promise<Readiness> {
+  const results = await Promise.all(Object.entries(checks).map(async ([name, check]) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); });
+    try {
+      await Promise.race([check(), timeout]);
+      return [name, 'ok'] as const;
+    } catch (e) {
+      return [name, (e as Error).message || String(e)] as const;
+    } finally {
+      clearTimeout(timer);
+    }
+  }));
+  return { ready: results.every(([, r]) => r === 'ok'), checks: Object.fromEntries(results) };
+}
+
+/**
+ * A database answers. Through an idle connection of the service's pool when there is one (no new
+ * connection, no authentication to pay for on every probe); otherwise through a short-lived connection
+ * of its own, so that a probe never queues behind requests (a busy pool is not an unready process).
+ */
+export const databaseCheck = (url: string, pool: pg.Pool): Check => async () => {
+  if (pool.idleCount > 0) {
+    await pool.query('SELECT 1');
+    return;
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => {});
+  }
+};
+
+/** A TCP connection to host:port opens (then closes at once). */
+export const tcpCheck = (address: string): Check => () => new Promise((resolve, reject) => {
+  const at = address.lastIndexOf(':');
+  const socket = net.connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
+  socket.setTimeout(CHECK_TIMEOUT_MS, () => socket.destroy(new Error(`${address}: no connection within ${CHECK_TIMEOUT_MS} ms`)));
+  socket.once('connect', () => { socket.destroy(); resolve(); });
+  socket.once('error', (e) => reject(new Error(`${address}: ${e.message}`)));
+});
+
+export function healthServer(readiness: () => Promise<Readiness>) {
+  const server = http.createServer((req, res) => {
+    const answer = (status: number, body: object) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    if (req.method === 'GET' && req.url === '/health/live') return answer(200, { status: 'live' });
+    if (req.method === 'GET' && req.url === '/health/ready') {
+      return void readiness().then(
+        (r) => answer(r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'unready', checks: r.checks }),
+        (e) => answer(503, { status: 'unready', error: (e as Error).message }),
+      );
+    }
+    answer(404, { error: 'health endpoints: GET /health/live, GET /health/ready' });
+  });
+  return {
+    listen: (port: number, host: string) => new Promise<number>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`health port ${port} on ${host} is already in use`) : e));
+      server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+    }),
+    /** Probes are short: whatever is still open is closed at once. */
+    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+}
