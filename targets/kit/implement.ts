@@ -9,8 +9,11 @@ export interface ServiceEnv<D extends Record<string, Contract>> {
   deps: Deps<D>;
   /** This service's pool on its domain database; search_path is the service's own schema. */
   db: pg.Pool;
-  /** Background work (e.g. the outbox relay): started when the whole wiring is ready, stopped first on shutdown. */
-  loop(name: string, intervalMs: number, tick: () => Promise<unknown>): void;
+  /**
+   * Background work (e.g. the outbox relay): started when the whole wiring is ready, stopped first on
+   * shutdown; `stopping` is aborted then, so a tick can leave between items instead of finishing its batch.
+   */
+  loop(name: string, intervalMs: number, tick: (stopping: AbortSignal) => Promise<unknown>): void;
 }
 
 export interface Implementation<C extends Contract = Contract, D extends Record<string, Contract> = Record<string, Contract>> {

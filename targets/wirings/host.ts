@@ -20,7 +20,7 @@ export const DRAIN_MS = 5_000;
 /** A stop that takes longer is cut short (the process exits anyway); deployments allow this much. */
 export const STOP_DEADLINE_MS = 8_000;
 
-interface Loop { name: string; intervalMs: number; tick: () => Promise<unknown>; timer?: NodeJS.Timeout; running?: Promise<unknown>; stopped?: boolean; }
+interface Loop { name: string; intervalMs: number; tick: (stopping: AbortSignal) => Promise<unknown>; timer?: NodeJS.Timeout; running?: Promise<unknown>; stopped?: boolean; }
 
 export interface RunningGroup {
   recorder: HopRecorder;
@@ -44,6 +44,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
   /** One pool per domain (the first service's) for the readiness check. */
   const domainPools = new Map<string, pg.Pool>();
   const loops: Loop[] = [];
+  const stopping = new AbortController();
   const remote = await loadTransport(wiring, spec, recorder);
   const handlers = new Map<string, Record<string, Handler>>();
 
@@ -90,7 +91,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
         const schedule = () => {
           if (loop.stopped) return;
           loop.timer = setTimeout(() => {
-            loop.running = loop.tick().catch((e) => process.stderr.write(`${loop.name}: ${(e as Error).message}\n`)).finally(schedule);
+            loop.running = loop.tick(stopping.signal).catch((e) => process.stderr.write(`${loop.name}: ${(e as Error).message}\n`)).finally(schedule);
           }, loop.intervalMs);
         };
         schedule();
@@ -98,6 +99,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
     },
     async stop() {
       phase = 'stopping';
+      stopping.abort();
       for (const loop of loops) { loop.stopped = true; clearTimeout(loop.timer); }
       await Promise.all(loops.map((l) => l.running));
       await door?.close(DRAIN_MS);
