@@ -1,7 +1,7 @@
 // node dist/scripts/gate-power.js <run> <run> [<run> …]: what the gate can tell on this machine, from
 // several runs of the same code (npm run bench -- --profile ci, one after the other). Every ordered
-// pair is gated as baseline → candidate: failures are false alarms. Then the same pairs with the
-// candidate made slower on purpose, by a known factor: how large a regression is caught, and how often.
+// pair is gated as baseline → candidate: regressions found are false alarms. Then the same pairs with
+// the candidate made slower on purpose, by a known factor: how large a p99 regression is caught, per wiring.
 import { gateRun, GateInputError, loadGateRun, pairRuns, type GateRun } from './gate/inputs.js';
 import { runGate, type GateSettings } from './gate/verdict.js';
 import { empirical, quantile, type Empirical } from './gate/stats.js';
@@ -25,24 +25,23 @@ try {
 }
 const pairs = runs.flatMap((b, i) => runs.filter((_, j) => j !== i).map((c) => [b, c] as const));
 
-const falseAlarms = pairs.map(([b, c]) => runGate(pairRuns(b, c), SETTINGS)).filter((g) => !g.pass);
+const unchanged = pairs.map(([b, c]) => runGate(pairRuns(b, c), SETTINGS));
+const gated = unchanged.flatMap((g) => g.comparisons.filter((x) => x.gated));
 console.log(`${runs.length} runs, ${pairs.length} ordered pairs gated as baseline → candidate (unchanged code)`);
-console.log(`  failed: ${falseAlarms.length} of ${pairs.length}${falseAlarms.map((g) => `\n    ${g.candidate.runId} vs ${g.baseline.runId}: ${g.summary}`).join('')}`);
+console.log(`  gate failed: ${unchanged.filter((g) => !g.pass).length} of ${pairs.length}${unchanged.filter((g) => !g.pass).map((g) => `\n    ${g.candidate.runId} vs ${g.baseline.runId}: ${g.summary}`).join('')}`);
+console.log(`  gated comparisons flagged regressed: ${gated.filter((x) => x.verdict === 'regressed').length} of ${gated.length}`);
 
+const wirings = [...new Set(unchanged.flatMap((g) => g.comparisons.map((x) => x.wiring)))];
 for (const [label, slow] of [
   ['p99 only (samples above each trial\'s p90 × f; p50 unchanged)', slowerTail],
   ['everything (every sample × f)', slowerAll],
 ] as const) {
-  console.log(`\ncandidate slowed down, ${label}: pairs where each wiring's p99 is flagged regressed`);
+  console.log(`\ncandidate slowed down, ${label}: pairs in which each wiring's p99 is flagged regressed`);
+  console.log(`  f     ${wirings.map((w) => w.padStart(14)).join('')}`);
   for (const f of FACTORS) {
-    const caught = pairs.map(([b, c]) => {
-      const g = runGate(pairRuns(b, slowed(c, (e) => slow(e, f))), SETTINGS);
-      const p99 = g.comparisons.filter((x) => x.metric === 'p99' && x.verdict !== 'too few samples');
-      return { failed: !g.pass, flagged: p99.filter((x) => x.verdict === 'regressed').length, of: p99.length };
-    });
-    const flagged = caught.reduce((a, x) => a + x.flagged, 0);
-    const of = caught.reduce((a, x) => a + x.of, 0);
-    console.log(`  × ${f.toFixed(1)}: p99 regressed in ${flagged} of ${of} wiring × workflow comparisons; gate failed in ${caught.filter((x) => x.failed).length} of ${pairs.length} pairs`);
+    const flagged = pairs.map(([b, c]) => runGate(pairRuns(b, slowed(c, (e) => slow(e, f))), SETTINGS).comparisons.filter((x) => x.metric === 'p99' && x.verdict === 'regressed'));
+    const cells = wirings.map((w) => `${flagged.filter((xs) => xs.some((x) => x.wiring === w)).length}/${pairs.length}`.padStart(14));
+    console.log(`  × ${f.toFixed(1)}${cells.join('')}`);
   }
 }
 

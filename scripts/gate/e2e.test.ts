@@ -39,7 +39,7 @@ describe('gate end to end', () => {
   it('passes unchanged code and flags an injected payment delay in checkout only', () => {
     const baseline = bench('baseline');
     const same = bench('same');
-    const delayed = bench('delayed', '--inject-delay', 'payment=30');
+    const delayed = bench('delayed', '--inject-delay', 'payment=100');
 
     const unchanged = gate(baseline, same);
     expect(unchanged.status, unchanged.output).toBe(0);
@@ -50,6 +50,6 @@ describe('gate end to end', () => {
     expect(verdicts('checkout')).toMatchObject({ p50: 'regressed', p99: 'regressed' });
     expect(Object.values(verdicts('search'))).not.toContain('regressed');
     expect(slowed.result.summary).not.toContain('search');
-    expect(slowed.result.warnings.join()).toContain('injected delay: payment=30');
+    expect(slowed.result.warnings.join()).toContain('injected delay: payment=100');
   }, 600_000);
 });

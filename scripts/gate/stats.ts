@@ -130,6 +130,8 @@ function bounds(sorted: Float64Array, tail: number): { low: number; high: number
  * quadrature: how much whole runs differ is invisible inside one run, so the bootstrap cannot see it.
  */
 export function widened(ratio: Interval, spread: number, tail: number): Interval {
+  // A ratio of 0 or ∞ (nothing succeeded on one side) is no drift.
+  if (!(ratio.value > 0 && Number.isFinite(ratio.value))) return ratio;
   const extra = normalQuantile(1 - tail) * Math.SQRT2 * Math.log1p(spread);
   const v = Math.log(ratio.value);
   return {
