@@ -11,3 +11,20 @@ export function servicePool(url: string, service: string, max = DEFAULT_POOL_MAX
   pool.on('error', () => {});
   return pool;
 }
+
+/** Runs `work` in one transaction on one client; a client whose ROLLBACK failed is discarded, not reused. */
+export async function inTx<T>(db: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await db.connect();
+  let broken: Error | undefined;
+  try {
+    await c.query('BEGIN');
+    const out = await work(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (err) {
+    await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
+    throw err;
+  } finally {
+    c.release(broken);
+  }
+}

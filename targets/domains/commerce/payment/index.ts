@@ -4,6 +4,7 @@ import { Payment } from '../../../contracts/commerce/payment.js';
 import { PAYMENT_DECLINED, PAYMENT_OK } from '../../../db/seed-data.js';
 import { notFound, precondition } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
+import { inTx } from '../../../db/pools.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
@@ -40,10 +41,7 @@ export default implement(Payment, { deps: {} }, ({ db }) => ({
 
   async refund({ paymentId, amountCents, idempotencyKey }) {
     const refundId = `rfd-${sha256(idempotencyKey).toString('hex').slice(0, 20)}`;
-    const c = await db.connect();
-    let broken: Error | undefined;
-    try {
-      await c.query('BEGIN');
+    return inTx(db, async (c) => {
       // The payment row lock serialises refunds of one payment, so their sum is checked against a settled total.
       const pay = await c.query({
         name: 'payment.refund.lock',
@@ -76,14 +74,8 @@ export default implement(Payment, { deps: {} }, ({ db }) => ({
         });
         out = refundAnswer({ refund_id: refundId, payment_id: paymentId, amount_cents: amountCents });
       }
-      await c.query('COMMIT');
       return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
-      throw err;
-    } finally {
-      c.release(broken);
-    }
+    });
   },
 }));
 

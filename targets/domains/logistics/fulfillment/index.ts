@@ -2,6 +2,7 @@ import { Fulfillment } from '../../../contracts/logistics/fulfillment.js';
 import { Shipping } from '../../../contracts/logistics/shipping.js';
 import { Warehouse } from '../../../contracts/logistics/warehouse.js';
 import { implement } from '../../../kit/implement.js';
+import { inTx } from '../../../db/pools.js';
 
 export default implement(Fulfillment, { deps: { warehouse: Warehouse, shipping: Shipping } }, ({ deps, db }) => ({
   async onOrderPaid(event, ctx) {
@@ -9,10 +10,7 @@ export default implement(Fulfillment, { deps: { warehouse: Warehouse, shipping: 
     // anything is shipped.
     await deps.warehouse.commit({ reservationId: event.reservationId }, ctx);
     const shipment = await deps.shipping.createShipment({ orderId: event.orderId, zone: event.zone, weightGrams: event.weightGrams }, ctx);
-    const c = await db.connect();
-    let broken: Error | undefined;
-    try {
-      await c.query('BEGIN');
+    return inTx(db, async (c) => {
       const fresh = await c.query({
         name: 'fulfillment.dedupe',
         text: 'INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id',
@@ -26,13 +24,7 @@ export default implement(Fulfillment, { deps: { warehouse: Warehouse, shipping: 
           values: [event.orderId, event.reservationId, shipment.shipmentId],
         });
       }
-      await c.query('COMMIT');
       return { eventId: event.eventId, processed: fresh.rowCount === 1 ? 1 : 0 };
-    } catch (err) {
-      await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
-      throw err;
-    } finally {
-      c.release(broken);
-    }
+    });
   },
 }));

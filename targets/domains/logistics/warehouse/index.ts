@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { Warehouse } from '../../../contracts/logistics/warehouse.js';
 import { notFound, precondition, ServiceError } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
+import { inTx } from '../../../db/pools.js';
 
 interface Line { sku: string; qty: number; }
 type Settled = 'RELEASED' | 'COMMITTED';
@@ -11,22 +12,6 @@ function merge(lines: Line[]): Line[] {
   const qty = new Map<string, number>();
   for (const l of lines) qty.set(l.sku, (qty.get(l.sku) ?? 0) + l.qty);
   return [...qty.keys()].sort().map((sku) => ({ sku, qty: qty.get(sku)! }));
-}
-
-async function inTx<T>(db: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await db.connect();
-  let broken: Error | undefined;
-  try {
-    await c.query('BEGIN');
-    const out = await work(c);
-    await c.query('COMMIT');
-    return out;
-  } catch (err) {
-    await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
-    throw err;
-  } finally {
-    c.release(broken);
-  }
 }
 
 const LINES = `SELECT l.sku, l.qty FROM reservation_lines l WHERE l.reservation_id = $1 ORDER BY l.sku`;
