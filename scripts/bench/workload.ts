@@ -1,22 +1,11 @@
 // What to send next: a seeded weighted pick from the scenario's mix (the same sequence on every run
 // and every wiring), built by the front-door request builders. A return needs an order this run has
 // placed, so successful checkouts feed a queue of orders to return.
+import { rng } from '../gate/random.js';
 import type { SeedSize } from '../../targets/db/seed-data.js';
 import { WORKFLOWS, browseRequest, checkoutRequest, customerOfCheckout, historyRequest, returnRequest, searchRequest, type FrontDoorRequest, type Workflow } from '../../scenarios/requests.js';
 
 export interface Pick { request: FrontDoorRequest; /** For a checkout: whose order it will be. */ customer?: number; }
-
-/** mulberry32: tiny, fast, and good enough to spread a mix; the point is that it is repeatable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class Workload {
   private readonly random: () => number;
@@ -29,7 +18,7 @@ export class Workload {
   returnsReplaced = 0;
 
   constructor(mix: Partial<Record<Workflow, number>>, private readonly size: SeedSize, private readonly runTag: string, seed = 0x5eed) {
-    this.random = prng(seed);
+    this.random = rng(seed);
     let sum = 0;
     for (const w of WORKFLOWS) {
       const weight = mix[w] ?? 0;
