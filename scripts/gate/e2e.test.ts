@@ -1,13 +1,17 @@
-// End to end: three short bench runs of the monolith under checkout + search — a baseline, the same
-// code again, and the same code with an artificial delay in payment (which only checkout calls) — then
-// the gate on each pair. The CLIs run from dist/: build first (npm test does).
+// End to end: short bench runs of the monolith under checkout + search — a baseline, the same code
+// again, and the same code with an artificial delay in payment (which only checkout calls) — then the
+// gate on each pair. The three take turns trial by trial, as the bench interleaves wirings, so that a
+// burst of load on a shared machine hits all three alike. The CLIs run from dist/: build first (npm test does).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DOMAIN_NAMES, dbEnvVar } from '../../targets/db/domains.js';
+import type { RunResult } from '../bench/results.js';
 import type { GateResult } from './verdict.js';
+
+const TRIALS = 5;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'splitbench-gate-e2e-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -23,11 +27,25 @@ const dbEnv = Object.fromEntries(DOMAIN_NAMES.map((d) => [dbEnvVar(d), inject('d
 const node = (script: string, args: string[]) =>
   spawnSync(process.execPath, [path.resolve('dist/scripts', script), ...args], { encoding: 'utf8', env: { ...process.env, ...dbEnv }, timeout: 300_000 });
 
-function bench(name: string, ...extra: string[]): string {
-  const out = path.join(dir, name);
-  const r = node('bench.js', ['--profile', 'ci', '--wirings', 'monolith', '--scenario', scenario, '--duration', '3', '--no-micro', '--db', 'env', '--out', out, ...extra]);
-  if (r.status !== 0) throw new Error(`bench ${name} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
-  return out;
+function benchTrial(out: string, extra: string[]): RunResult {
+  const r = node('bench.js', ['--profile', 'ci', '--wirings', 'monolith', '--trials', '1', '--scenario', scenario, '--duration', '3', '--no-micro', '--db', 'env', '--out', out, ...extra]);
+  if (r.status !== 0) throw new Error(`bench ${out} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
+  return JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'));
+}
+
+/** Each variant's one-trial runs, round by round, joined into one run of TRIALS trials per variant. */
+function interleavedRuns(variants: Record<string, string[]>): Record<string, string> {
+  const trials = Object.fromEntries(Object.keys(variants).map((name) => [name, [] as RunResult[]]));
+  for (let t = 1; t <= TRIALS; t++) {
+    for (const [name, extra] of Object.entries(variants)) trials[name].push(benchTrial(path.join(dir, `${name}-${t}`), extra));
+  }
+  return Object.fromEntries(Object.entries(trials).map(([name, runs]) => {
+    const joined: RunResult = { ...runs[0], config: { ...runs[0].config, trials: TRIALS }, cells: runs.flatMap((run, i) => run.cells.map((c) => ({ ...c, trial: i + 1 }))) };
+    const out = path.join(dir, name);
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'run.json'), JSON.stringify(joined));
+    return [name, out];
+  }));
 }
 
 function gate(baseline: string, candidate: string): { status: number | null; result: GateResult; output: string } {
@@ -37,9 +55,7 @@ function gate(baseline: string, candidate: string): { status: number | null; res
 
 describe('gate end to end', () => {
   it('passes unchanged code and flags an injected payment delay in checkout only', () => {
-    const baseline = bench('baseline');
-    const same = bench('same');
-    const delayed = bench('delayed', '--inject-delay', 'payment=100');
+    const { baseline, same, delayed } = interleavedRuns({ baseline: [], same: [], delayed: ['--inject-delay', 'payment=200'] });
 
     const unchanged = gate(baseline, same);
     expect(unchanged.status, unchanged.output).toBe(0);
@@ -47,9 +63,9 @@ describe('gate end to end', () => {
     const slowed = gate(baseline, delayed);
     expect(slowed.status, slowed.output).toBe(1);
     const verdicts = (workflow: string) => Object.fromEntries(slowed.result.comparisons.filter((c) => c.workflow === workflow).map((c) => [c.metric, c.verdict]));
-    expect(verdicts('checkout')).toMatchObject({ p50: 'regressed', p99: 'regressed' });
-    expect(Object.values(verdicts('search'))).not.toContain('regressed');
+    expect(verdicts('checkout'), slowed.output).toMatchObject({ p50: 'regressed', p99: 'regressed' });
+    expect(Object.values(verdicts('search')), slowed.output).not.toContain('regressed');
     expect(slowed.result.summary).not.toContain('search');
-    expect(slowed.result.warnings.join()).toContain('injected delay: payment=100');
+    expect(slowed.result.warnings.join()).toContain('injected delay: payment=200');
   }, 600_000);
 });

@@ -4,7 +4,7 @@ import type { Comparison } from './compare.js';
 import type { GateResult, RunRef } from './verdict.js';
 
 export function gateMarkdown(g: GateResult): string {
-  const level = `${+(g.settings.perCheckConfidence * 100).toPrecision(4)} %`;
+  const level = `${+(g.settings.perCheckConfidence * 100).toPrecision(3)} %`;
   const lines = [
     `### splitbench gate: ${g.pass ? '✅' : '❌'} ${g.summary}`,
     '',
