@@ -30,8 +30,9 @@ describe('open loop, 100 req/s for 10 s, 1 request in 50 held 400 ms on its own 
     expect(result.dropped).toBe(0);
     expect(a.ok).toBe(1000);
     expect(a.latencyMs.count).toBe(1000);
-    // The median is the unstalled answer: within a few ms of the service time's median.
-    expect(a.latencyMs.p50 - a.serviceTimeMs.p50).toBeLessThan(3);
+    // The median is the unstalled answer: what it adds to the service time's median is a small fraction
+    // (under 2 %) of what the stall adds to the tail — a ratio, so a slow shared machine moves both.
+    expect(a.latencyMs.p50 - a.serviceTimeMs.p50).toBeLessThan((a.latencyMs.p99 - a.latencyMs.p50) / 50);
     expect(a.latencyMs.p50).toBeLessThan(a.latencyMs.p99 / 20);
     expect(a.latencyMs.p99).toBeGreaterThanOrEqual(300);
     // Other connections go on during a stall: about 1 sample in 50 is slow, no more.
