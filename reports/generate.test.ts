@@ -154,6 +154,24 @@ describe('what the page must say plainly', () => {
     expect(banner).toBeLessThan(html.indexOf('<section id="verdict">'));
     expect(html).toContain(`${run.cells[3].wiring} (trial ${run.cells[3].trial}): one authorized payment per order`);
   });
+
+  it('the red flag names the failed check and its example, for a saturation run too', () => {
+    const run = fixture();
+    const detail = '3 of 10000 SKUs violate it, e.g. SKU-000500: 0+2+0≠1';
+    run.saturation![1].invariants = { ...run.saturation![1].invariants, ok: false, checks: [{ name: 'stock conserved (on hand + reserved + sold = seeded)', ok: false, detail }] };
+    const html = runPage(run, 'x').html;
+    const banner = html.slice(html.indexOf('class="banner bad"'), html.indexOf('</div>', html.indexOf('class="banner bad"')));
+    expect(banner).toContain(`${run.saturation![1].wiring} after its saturation run: stock conserved (on hand + reserved + sold = seeded): 3 of 10000 SKUs violate it, e.g. SKU-000500: 0+2+0≠1`);
+    expect(html).toMatch(/<h3>Broken invariants<\/h3>.*after its saturation run: stock conserved/s);
+  });
+
+  it('a relay that was behind is a warning, not a broken run', () => {
+    const run = fixture();
+    run.cells[0].invariants = { ...run.cells[0].invariants, outbox: { state: 'behind', undelivered: 120, waitedS: 120, drainRatePerS: 35 } };
+    const html = runPage(run, 'x').html;
+    expect(html).not.toContain('class="banner bad"');
+    expect(html).toContain(`${run.cells[0].wiring} (trial ${run.cells[0].trial}): relay behind: 120 of ${run.cells[0].invariants.events} events undelivered after waiting 120 s, draining at 35.0 events/s`);
+  });
 });
 
 describe('generateReports', () => {

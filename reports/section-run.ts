@@ -1,5 +1,6 @@
 // The page's frame around the charts: the header, what must be said before any number (broken
 // invariants, overload, injected delays), the verdicts (section 1) and the environment and method (8).
+import { describeBreakage, describeLag, type InvariantReport } from '../targets/db/invariant-report.js';
 import type { RunResult } from '../scripts/bench/results.js';
 import { MISSING, ms, num } from './format.js';
 import { esc, table } from './html.js';
@@ -13,13 +14,27 @@ export function header(run: RunResult): string {
     `${esc(e.startedAt)} · ${esc(e.cores)} × ${esc(e.cpuModel)} · node ${esc(e.node)}</p></header>`;
 }
 
-/** Failed invariant checks anywhere in the run, each named by where it failed. */
-export function brokenInvariants(run: RunResult): string[] {
+/** Every invariant report of the run, each named by the cell it was checked after (a sweep's once per wiring). */
+function invariantReports(run: RunResult): { where: string; report: InvariantReport }[] {
+  const swept = [...new Map((run.sweep ?? []).map((p) => [p.wiring, p.invariants])).entries()];
   return [
-    ...run.cells.filter((c) => !c.invariants.ok).map((c) => `${c.wiring} (trial ${c.trial}): ${c.invariants.checks.filter((k) => !k.ok).map((k) => k.name).join('; ')}`),
-    ...(run.saturation ?? []).filter((s) => !s.invariantsOk).map((s) => `${s.wiring} after its saturation run`),
-    ...[...new Set((run.sweep ?? []).filter((p) => !p.invariantsOk).map((p) => p.wiring))].map((w) => `${w} after its sweep`),
+    ...run.cells.map((c) => ({ where: `${c.wiring} (trial ${c.trial})`, report: c.invariants })),
+    ...(run.saturation ?? []).map((s) => ({ where: `${s.wiring} after its saturation run`, report: s.invariants })),
+    ...swept.map(([wiring, report]) => ({ where: `${wiring} after its sweep`, report })),
   ];
+}
+
+/** Failed invariant checks anywhere in the run: where, which check, and an example. */
+export function brokenInvariants(run: RunResult): string[] {
+  return invariantReports(run).filter((r) => !r.report.ok).map((r) => `${r.where}: ${describeBreakage(r.report)}`);
+}
+
+/** Cells whose outbox relay was still delivering when the checker stopped waiting: lag, not breakage. */
+export function laggingRelays(run: RunResult): string[] {
+  return invariantReports(run).flatMap((r) => {
+    const lag = r.report.ok ? describeLag(r.report) : undefined;
+    return lag ? [`${r.where}: ${lag}`] : [];
+  });
 }
 
 export function banners(run: RunResult): string {
@@ -30,6 +45,8 @@ export function banners(run: RunResult): string {
       `Failed: ${broken.map(esc).join(' · ')}. Details in section 8.</div>`);
   }
   const warnings: string[] = [];
+  const lagging = laggingRelays(run);
+  if (lagging.length) warnings.push(`The outbox relay fell behind (events still being delivered when the invariants were checked; not a broken invariant): ${lagging.map(esc).join(' · ')}.`);
   if (run.config.profile === 'fixture') warnings.push('<strong>Synthetic test data</strong> (profile <code>fixture</code>): made-up numbers for testing the report, not a measurement.');
   if (run.config.injectDelay) warnings.push(`Artificial handler delay injected: <code>${esc(run.config.injectDelay)}</code> — these are not the services' own latencies.`);
   const overloaded = wiringCosts(run).filter((c) => !keptRate(c));
@@ -63,9 +80,9 @@ export function methodSection(run: RunResult): string {
     ['durations', `${esc(s.durationS)} s measured after ${esc(s.warmupS)} s of warm-up (excluded) per cell`],
     ['coordinated omission', esc(coordinatedOmission(run.config.driver))],
     ['method', esc(run.config.method)],
-    ['database', `${esc(run.config.db)}; seeded with ${esc(s.seed?.skus ?? MISSING)} SKUs and ${esc(s.seed?.customers ?? MISSING)} customers before every cell`],
+    ['database', `${esc(run.config.db)}; ${esc(s.seed?.skus ?? MISSING)} SKUs and ${esc(s.seed?.customers ?? MISSING)} customers, fresh for every cell: ${esc(run.config.cellStart ?? 'reseeded')}`],
     ['injected delay', run.config.injectDelay ? `<strong>${esc(run.config.injectDelay)}</strong>` : 'none'],
-    ['invariants', brokenInvariants(run).length ? '<strong style="color: var(--bad)">BROKEN (see below)</strong>' : 'all held after every cell'],
+    ['invariants', brokenInvariants(run).length ? '<strong style="color: var(--bad)">BROKEN (see below)</strong>' : `all held after every cell${laggingRelays(run).length ? ' (the outbox relay behind in some: see the warning at the top)' : ''}`],
   ];
   const cells = run.cells.length ? table(
     ['wiring', 'trial', 'processes', 'start-up', 'DB pool / HTTP connections per target', 'achieved of offered', 'sent · dropped · late', 'driver lag p99', 'driver CPU', 'invariants'],
@@ -75,15 +92,15 @@ export function methodSection(run: RunResult): string {
       `${num(c.driver.achievedRps)} of ${num(c.driver.offeredRps)} req/s`,
       `${num(c.driver.sent)} · ${num(c.driver.dropped)} · ${num(c.driver.late)}${c.driver.lateThresholdMs === undefined ? '' : ` (> ${esc(c.driver.lateThresholdMs)} ms)`}`,
       ms(c.driver.schedulingLagMs.p99), c.driver.driverCpuS === undefined ? MISSING : `${num(c.driver.driverCpuS)} s`,
-      c.invariants.ok ? `OK (${c.invariants.checks.length} checks)` : `<strong style="color: var(--bad)">BROKEN</strong>`,
+      c.invariants.ok ? `OK (${c.invariants.checks.length} checks)${describeLag(c.invariants) ? ', relay behind' : ''}` : `<strong style="color: var(--bad)">BROKEN</strong>`,
     ]),
     'Every cell: fresh seeded databases, the wiring started, driven, its invariants checked, stopped.',
   ) : '';
-  const failed = run.cells.flatMap((c) => c.invariants.checks.filter((k) => !k.ok).map((k) => `<li>${esc(c.wiring)} trial ${c.trial}: ${esc(k.name)} — ${esc(k.detail ?? '')}</li>`));
+  const failed = invariantReports(run).flatMap((r) => r.report.checks.filter((k) => !k.ok).map((k) => `<li>${esc(r.where)}: ${esc(k.name)} — ${esc(k.detail ?? '')}</li>`));
   const warnings = [...new Set(run.cells.flatMap((c) => c.driver.warnings.map((w) => `${c.wiring}: ${w}`)))];
   const saturation = run.saturation?.length ? table(
     ['wiring', 'in flight', 'measured', 'max throughput', 'p50 / p99 (closed model)', 'errors', 'invariants'],
-    run.saturation.map((r) => [esc(r.wiring), String(r.connections), `${num(r.durationS)} s`, `${num(r.maxRps)} req/s`, `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p99)}`, num(r.errors), r.invariantsOk ? 'OK' : '<strong style="color: var(--bad)">BROKEN</strong>']),
+    run.saturation.map((r) => [esc(r.wiring), String(r.connections), `${num(r.durationS)} s`, `${num(r.maxRps)} req/s`, `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p99)}`, num(r.errors), r.invariants.ok ? 'OK' : '<strong style="color: var(--bad)">BROKEN</strong>']),
     'Saturation runs (closed model: latency here is service time, not corrected for coordinated omission).',
   ) : '';
   return `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>` + cells +

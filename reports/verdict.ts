@@ -27,7 +27,7 @@ function throughputSentence(run: RunResult): string | undefined {
   let text = `max throughput: ${lowest.wiring} completes ${times(ratio(lowest.maxRps, base.maxRps))} the monolith's requests per second ` +
     `(${num(lowest.maxRps)} vs ${num(base.maxRps)} req/s, closed model, ${base.connections} in flight)`;
   if (highest !== lowest) text += `; the best split, ${highest.wiring}, ${times(ratio(highest.maxRps, base.maxRps))}`;
-  const broken = rows.filter((r) => !r.invariantsOk).map((r) => r.wiring);
+  const broken = rows.filter((r) => !r.invariants.ok).map((r) => r.wiring);
   if (broken.length) text += `; invariants BROKEN after saturating ${broken.join(', ')}`;
   return `${text}.`;
 }

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadScenario, ScenarioError, type Scenario } from '../scenarios/scenario.js';
+import { CLONE_METHOD, cellDatabases, type CellDatabases } from '../targets/db/cell-start.js';
 import { DB_HELP, openDatabases, type Databases } from '../targets/db/connect.js';
+import { describeInvariants, type InvariantReport } from '../targets/db/invariant-report.js';
 import { generateReports } from '../reports/generate.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
 import { HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
@@ -117,7 +119,12 @@ try {
   log(`splitbench ${runId}: ${describePlan()}, ${env.cores} × ${env.cpuModel}, node ${env.node}`);
   const db: Databases | undefined = values.target ? undefined : await openDatabases(values.db, log);
   if (db) shutdown.add(db.stop);
-  const base = (wiring: string, runTag: string) => ({ wiring, scenario, runTag, db: db!, injectDelay: values['inject-delay'], onStop: (stop: () => Promise<void>) => shutdown.add(stop) });
+  let fresh: CellDatabases | undefined;
+  if (db && openCells.length + saturated.length + swept.length > 0) {
+    status('databases', 'seeding');
+    fresh = await cellDatabases(db, scenario.seed, log);
+  }
+  const base = (wiring: string, runTag: string) => ({ wiring, scenario, runTag, db: db!, fresh: fresh!, injectDelay: values['inject-delay'], onStop: (stop: () => Promise<void>) => shutdown.add(stop) });
 
   const targetRuns: DriverResult[] = [];
   if (values.target) {
@@ -135,7 +142,7 @@ try {
     });
     cells.push(cell);
     plannedS -= cellS;
-    bar.done(`${label}: ${summaryOf(cell.driver)}, invariants ${cell.invariants.ok ? 'OK' : 'BROKEN'}`);
+    bar.done(`${label}: ${summaryOf(cell.driver)}, invariants ${describeInvariants(cell.invariants)}`);
   }
 
   const saturationRows: SaturationRow[] = [];
@@ -148,7 +155,7 @@ try {
     });
     saturationRows.push(row);
     plannedS -= saturationS;
-    bar.done(`${label}: ${row.maxRps.toFixed(0)} req/s max with ${row.connections} in flight (closed model), p99 ${row.latencyMs.p99.toFixed(1)} ms, ${row.errors} errors, invariants ${row.invariantsOk ? 'OK' : 'BROKEN'}`);
+    bar.done(`${label}: ${row.maxRps.toFixed(0)} req/s max with ${row.connections} in flight (closed model), p99 ${row.latencyMs.p99.toFixed(1)} ms, ${row.errors} errors, invariants ${describeInvariants(row.invariants)}`);
   }
 
   const sweepPoints: SweepPoint[] = [];
@@ -164,7 +171,8 @@ try {
         onProgress: (p) => status(label, p.phase, live(p)),
       }));
       plannedS -= sweepS;
-      bar.done(`${label}: ${sweepPoints.filter((p) => p.wiring === wiring).map((p) => `${p.offeredRps} req/s → p99 ${p.latencyMs.p99.toFixed(1)} ms`).join(', ')}`);
+      const own = sweepPoints.filter((p) => p.wiring === wiring);
+      bar.done(`${label}: ${own.map((p) => `${p.offeredRps} req/s → p99 ${p.latencyMs.p99.toFixed(1)} ms`).join(', ')}, invariants ${own[0] ? describeInvariants(own[0].invariants) : 'not checked'}`);
     }
   }
 
@@ -178,8 +186,9 @@ try {
     schemaVersion: SCHEMA_VERSION, runId, environment: env,
     config: {
       profile: values.profile!, scenario, wirings, trials, driver: closedOnly ? 'autocannon' : drive === builtin ? 'builtin' : 'k6', target: values.target ?? null,
-      db: db?.kind ?? 'not used (--target)', injectDelay: values['inject-delay'] ?? '',
+      db: db?.kind ?? 'not used (--target)', cellStart: fresh?.method ?? 'not used (--target)', injectDelay: values['inject-delay'] ?? '',
       method: 'open model (arrival rate), latency from the intended send time (coordinated omission corrected), HdrHistogram µs 3 significant digits; warm-up excluded; driver in its own process. ' +
+        `Every cell starts from the same databases: ${fresh?.method === CLONE_METHOD ? 'seeded once per run into template databases, cloned per cell (CREATE DATABASE … TEMPLATE), then CHECKPOINT' : 'reseeded per cell, then VACUUM ANALYZE and CHECKPOINT'} (each cell's start.method). ` +
         `Saturation: autocannon, closed model, ${SATURATION.connections} requests in flight, ${SATURATION.durationS} s after ${SATURATION.warmupS} s warm-up, its latency correction off; latency from each response's hrtime. ` +
         `Sweep: open model at ${SWEEP_FRACTIONS.join(', ')} × the monolith's maximum throughput, ${SWEEP_POINT.durationS} s each after ${SWEEP_POINT.warmupS} s warm-up, ascending, one started wiring per sweep.`,
     },
@@ -198,7 +207,8 @@ try {
   } catch (e) {
     log(`report not written: ${(e as Error).message}`);
   }
-  const broken = cells.some((c) => !c.invariants.ok) || saturationRows.some((r) => !r.invariantsOk) || sweepPoints.some((p) => !p.invariantsOk);
+  const reports: InvariantReport[] = [...cells, ...saturationRows, ...sweepPoints].map((c) => c.invariants);
+  const broken = reports.some((r) => !r.ok);
   if (broken) log('invariants BROKEN in at least one cell: see run.json');
   await shutdown.run(broken ? 1 : 0);
 } catch (e) {
@@ -279,7 +289,7 @@ function printSummary(run: RunResult) {
     console.log(`\nsaturation (closed model, ${SATURATION.connections} in flight, ${scenario.name} mix)`);
     console.log('wiring            max req/s  ×mono   p99 ms   CPU s/1k req  errors  invariants');
     for (const r of run.saturation) {
-      console.log(`${r.wiring.padEnd(18)}${r.maxRps.toFixed(0).padStart(9)}${ratio(r.maxRps, mono?.maxRps).padStart(7)}${r.latencyMs.p99.toFixed(1).padStart(9)}${r.cost.cpuSPer1kRequests.toFixed(3).padStart(15)}${String(r.errors).padStart(8)}  ${r.invariantsOk ? 'OK' : 'BROKEN'}`);
+      console.log(`${r.wiring.padEnd(18)}${r.maxRps.toFixed(0).padStart(9)}${ratio(r.maxRps, mono?.maxRps).padStart(7)}${r.latencyMs.p99.toFixed(1).padStart(9)}${r.cost.cpuSPer1kRequests.toFixed(3).padStart(15)}${String(r.errors).padStart(8)}  ${r.invariants.ok ? 'OK' : 'BROKEN'}`);
     }
   }
   if (run.sweep?.length) {

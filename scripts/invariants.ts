@@ -11,7 +11,7 @@ const shutdown = onShutdown();
 try {
   const db = await openDatabases(values.db, log);
   shutdown.add(db.stop);
-  const report = await checkInvariants(db.urls, { drainTimeoutMs: 0 });
+  const report = await checkInvariants(db.urls, { maxWaitMs: 0 });
   for (const c of report.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
   await shutdown.run(report.ok ? 0 : 1);
 } catch (e) {

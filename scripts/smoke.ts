@@ -5,6 +5,7 @@ import os from 'node:os';
 import { Pool } from 'undici';
 import { customerOfCheckout, checkoutRequest, returnRequest, type FrontDoorRequest } from '../scenarios/requests.js';
 import { DB_HELP, openDatabases } from '../targets/db/connect.js';
+import { describeInvariants } from '../targets/db/invariant-report.js';
 import { checkInvariants } from '../targets/db/invariants.js';
 import { prepareDatabases } from '../targets/db/prepare.js';
 import { DEFAULT_SEED } from '../targets/db/seed-data.js';
@@ -25,7 +26,7 @@ const size = { ...DEFAULT_SEED, skus: intFlag(values.skus, 'skus', DEFAULT_SEED.
 const wirings = values.wirings!.split(',').filter(Boolean);
 const shutdown = onShutdown();
 
-interface Row { wiring: string; processes: number; startupMs: number; ok: number; declined: number; failed: number; p50: number; p99: number; returns: number; invariants: string; }
+interface Row { wiring: string; processes: number; startupMs: number; ok: number; declined: number; failed: number; p50: number; p99: number; returns: number; invariants: string; invariantsLine: string; }
 
 try {
   const db = await openDatabases(values.db, log);
@@ -60,11 +61,10 @@ try {
         if (res.status === 201) counts.returns++; else { counts.failed++; log(`  return ${orderId}: ${res.status} ${JSON.stringify(res.json)}`); }
       }
       const report = await checkInvariants(db.urls);
-      for (const c of report.checks.filter((c) => !c.ok)) log(`  invariant broken: ${c.name}: ${c.detail}`);
       latenciesMs.sort((a, b) => a - b);
       rows.push({
         wiring: name, processes: wiring.pids.length, startupMs: wiring.startupMs, ...counts,
-        p50: percentile(latenciesMs, 50), p99: percentile(latenciesMs, 99), invariants: report.ok ? 'OK' : 'BROKEN',
+        p50: percentile(latenciesMs, 50), p99: percentile(latenciesMs, 99), invariants: report.ok ? 'OK' : 'BROKEN', invariantsLine: describeInvariants(report),
       });
     } finally {
       await pool.close();
@@ -96,4 +96,5 @@ function printTable(rows: Row[]) {
   for (const r of rows) {
     console.log(`${r.wiring.padEnd(16)}${String(r.processes).padStart(5)}${String(r.startupMs).padStart(10)}${String(r.ok).padStart(5)}${String(r.declined).padStart(10)}${String(r.failed).padStart(8)}${String(r.returns).padStart(9)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}   ${r.invariants}`);
   }
+  for (const r of rows) if (r.invariantsLine !== 'OK') console.log(`  ${r.wiring}: invariants ${r.invariantsLine}`);
 }

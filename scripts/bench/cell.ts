@@ -1,9 +1,9 @@
-// Measurement cells. Each one: fresh seeded databases, a started wiring, one measurement (open-loop
-// drive, closed-model saturation, or a sweep of rates), the invariants, stopped — so no cell inherits
-// another's data, caches or connections.
+// Measurement cells. Each one: fresh seeded databases (the same start for every cell, cell-start.ts), a
+// started wiring, one measurement (open-loop drive, closed-model saturation, or a sweep of rates), the
+// invariants, stopped — so no cell inherits another's data, caches or connections.
+import type { CellDatabases, CellStart } from '../../targets/db/cell-start.js';
 import type { Databases } from '../../targets/db/connect.js';
 import { checkInvariants, type InvariantReport } from '../../targets/db/invariants.js';
-import { prepareDatabases } from '../../targets/db/prepare.js';
 import { startWiring, type RunningWiring } from '../../targets/wirings/supervisor.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
@@ -18,12 +18,12 @@ export interface DriveFn { (targetUrl: string, scenario: Scenario, runTag: strin
 export interface DriveProgress { phase: string; elapsedS: number; remainingS: number; rateRps: number; p99Ms: number; }
 
 export interface CellOptions {
-  wiring: string; scenario: Scenario; runTag: string; db: Databases; injectDelay?: string;
+  wiring: string; scenario: Scenario; runTag: string; db: Databases; fresh: CellDatabases; injectDelay?: string;
   onPhase: (phase: string) => void; onProgress: (p: DriveProgress) => void; onStop: (stop: () => Promise<void>) => void;
 }
 
 export async function runCell(opts: CellOptions & { trial: number; drive: DriveFn }): Promise<Cell> {
-  const { result, invariants, wiring } = await withWiring(opts, async (wiring) => {
+  const { result, invariants, wiring, start } = await withWiring(opts, async (wiring) => {
     const window = await measureWindow(wiring, opts.db);
     const driver = await opts.drive(wiring.gatewayUrl, opts.scenario, opts.runTag, (p) => {
       if (p.phase === 'measure') window.start();
@@ -33,13 +33,13 @@ export async function runCell(opts: CellOptions & { trial: number; drive: DriveF
   });
   return {
     wiring: opts.wiring, scenario: opts.scenario.name, trial: opts.trial, processes: wiring.pids.length, startupMs: wiring.startupMs,
-    settings: wiring.settings, driver: result.driver, cost: result.cost, edges: result.edges, ...(result.tail && { tail: result.tail }), invariants,
+    settings: wiring.settings, start, driver: result.driver, cost: result.cost, edges: result.edges, ...(result.tail && { tail: result.tail }), invariants,
   };
 }
 
 /** The wiring's maximum throughput under the scenario's mix, closed model (autocannon). */
 export async function runSaturationCell(opts: CellOptions & { connections: number; warmupS: number; durationS: number }): Promise<SaturationRow> {
-  const { result, invariants } = await withWiring(opts, async (wiring) => {
+  const { result, invariants, start } = await withWiring(opts, async (wiring) => {
     const window = await measureWindow(wiring, opts.db);
     const plan = { targetUrl: wiring.gatewayUrl, scenario: opts.scenario, runTag: opts.runTag, connections: opts.connections, warmupS: opts.warmupS, durationS: opts.durationS };
     const m = await runSaturationInChild(plan, (p) => {
@@ -51,14 +51,14 @@ export async function runSaturationCell(opts: CellOptions & { connections: numbe
   const { m } = result;
   return {
     wiring: opts.wiring, scenario: opts.scenario.name, connections: m.connections, durationS: m.durationS, maxRps: m.maxRps,
-    latencyMs: m.latencyMs, errors: m.errors, errorKinds: m.errorKinds, cost: result.cost, invariantsOk: invariants.ok,
+    latencyMs: m.latencyMs, errors: m.errors, errorKinds: m.errorKinds, cost: result.cost, start, invariants,
   };
 }
 
 /** Open-loop latency at each rate in turn, on one started wiring (ascending rates: the knee shows without a restart per point). */
 export async function runSweepCell(opts: CellOptions & { drive: DriveFn; points: { fraction: number; rateRps: number }[] }): Promise<SweepPoint[]> {
-  const { result, invariants } = await withWiring(opts, async (wiring) => {
-    const points: Omit<SweepPoint, 'invariantsOk'>[] = [];
+  const { result, invariants, start } = await withWiring(opts, async (wiring) => {
+    const points: Omit<SweepPoint, 'invariants' | 'start'>[] = [];
     for (const [i, { fraction, rateRps }] of opts.points.entries()) {
       const scenario: Scenario = { ...opts.scenario, arrival: { model: 'constant', rateRps } };
       opts.onPhase(`${Math.round(fraction * 100)} % (${rateRps} req/s)`);
@@ -71,19 +71,19 @@ export async function runSweepCell(opts: CellOptions & { drive: DriveFn; points:
     }
     return points;
   });
-  return result.map((p) => ({ ...p, invariantsOk: invariants.ok }));
+  return result.map((p) => ({ ...p, start, invariants }));
 }
 
-async function withWiring<T>(opts: CellOptions, measure: (wiring: RunningWiring) => Promise<T>): Promise<{ result: T; invariants: InvariantReport; wiring: RunningWiring }> {
-  opts.onPhase('seed');
-  await prepareDatabases(opts.db.urls, opts.scenario.seed);
+async function withWiring<T>(opts: CellOptions, measure: (wiring: RunningWiring) => Promise<T>): Promise<{ result: T; invariants: InvariantReport; wiring: RunningWiring; start: CellStart }> {
+  opts.onPhase('fresh databases');
+  const start = await opts.fresh.reset();
   opts.onPhase('start');
   const wiring = await startWiring({ wiring: opts.wiring, dbUrls: opts.db.urls, injectDelay: opts.injectDelay });
   opts.onStop(wiring.stop);
   try {
     const result = await Promise.race([measure(wiring), wiring.died.then((why) => { throw new Error(why); })]);
     opts.onPhase('invariants');
-    return { result, invariants: await checkInvariants(opts.db.urls), wiring };
+    return { result, invariants: await checkInvariants(opts.db.urls), wiring, start };
   } finally {
     await wiring.stop();
   }

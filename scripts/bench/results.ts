@@ -1,6 +1,7 @@
 // The results format (results/<run-id>/run.json). Versioned: readers reject other versions
 // (run-file.ts reads and validates it).
-import type { InvariantReport } from '../../targets/db/invariants.js';
+import type { CellStart } from '../../targets/db/cell-start.js';
+import type { InvariantReport } from '../../targets/db/invariant-report.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import type { Environment } from './environment.js';
 
@@ -26,7 +27,10 @@ export interface RunResult {
 
 export interface RunConfig {
   profile: string; scenario: Scenario; wirings: string[]; trials: number; driver: string; target: string | null;
-  db: string; injectDelay: string; method: string;
+  db: string;
+  /** How every cell's databases are brought to their starting state ("template clone + checkpoint", or reseeding); absent in older runs. */
+  cellStart?: string;
+  injectDelay: string; method: string;
 }
 
 export interface Cell {
@@ -36,6 +40,8 @@ export interface Cell {
   processes: number;
   startupMs: number;
   settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
+  /** How the cell's databases were brought to their starting state (absent in runs written before it was recorded). */
+  start?: CellStart;
   driver: DriverResult;
   cost: CostResult;
   edges: EdgeResult[];
@@ -71,7 +77,9 @@ export interface SaturationRow {
   errors: number;
   errorKinds: Record<string, number>;
   cost: CostResult;
-  invariantsOk: boolean;
+  start?: CellStart;
+  /** The invariants after the saturation run. */
+  invariants: InvariantReport;
 }
 
 /** One point of the latency-vs-offered-load curve (open model). */
@@ -86,8 +94,9 @@ export interface SweepPoint {
   errors: number;
   dropped: number;
   late: number;
-  /** The invariants after the whole sweep of this wiring. */
-  invariantsOk: boolean;
+  start?: CellStart;
+  /** The invariants after the whole sweep of this wiring (the same report on each of its points). */
+  invariants: InvariantReport;
 }
 
 export interface LatencyMs { p50: number; p90: number; p99: number; p999: number; p9999: number; max: number; mean: number; count: number; }

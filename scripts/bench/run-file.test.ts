@@ -24,6 +24,12 @@ describe('readRun', () => {
       config: { profile: 'quick', wirings: [], trials: 1, driver: 'builtin', method: 'm', scenario: { name: 's' } }, cells: [{ wiring: 'monolith' }], target: [], micro: [] };
     expectError(write('field.json', JSON.stringify(run)), 'cells[0].trial: expected a number, got undefined');
   });
+  it('says why a saturation row with only the old invariantsOk verdict is refused', () => {
+    const run = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../reports/fixture.run.json'), 'utf8'));
+    delete run.saturation[0].invariants;
+    run.saturation[0].invariantsOk = true;
+    expectError(write('legacy.json', JSON.stringify(run)), 'saturation[0].invariants: missing (a run.json from before full invariant reports');
+  });
   it('accepts a directory holding run.json', () => {
     fs.mkdirSync(path.join(dir, 'empty-run'));
     expectError(path.join(dir, 'empty-run'), 'run.json: no such file');

@@ -54,6 +54,14 @@ const driver = object({
   schedulingLagMs: latency, warnings: list(string),
   workflows: list(object({ workflow: string, latencyMs: latency, serviceTimeMs: latency, histogram: string, ok: number, errors: counts })),
 });
+const invariantReport = object({
+  ok: boolean, checks: list(object({ name: string, ok: boolean, detail: string })), orders: number, events: number,
+  outbox: optional(object({ state: string, undelivered: number, waitedS: number, drainRatePerS: number })),
+});
+/** Saturation and sweep rows of older files kept only a verdict: say so rather than "expected an object". */
+const rowInvariants: Check = (v, at) =>
+  v === undefined ? [`${at}: missing (a run.json from before full invariant reports, with only invariantsOk: re-run npm run bench)`] : invariantReport(v, at);
+const cellStart = optional(object({ method: string, ms: number }));
 const run = object({
   runId: string,
   environment: object({ hostname: string, node: string, cpuModel: string, cores: number, gitSha: string, startedAt: string, loadAverage: list(number) }),
@@ -62,12 +70,12 @@ const run = object({
     wiring: string, scenario: string, trial: number, processes: number, startupMs: number, driver, cost,
     edges: list(object({ from: string, to: string, transport: string, calls: number, rttUs: p50p99, handlerUs: p50p99, overheadUs: p50p99, requestBytesMean: number, responseBytesMean: number })),
     tail: optional(object({ requests: number, callsPerRequest: counts, slowCallsPerRequest: counts })),
-    invariants: object({ ok: boolean, checks: list(object({ name: string, ok: boolean })) }),
+    start: cellStart, invariants: invariantReport,
   })),
   target: list(driver),
   micro: list(object({ name: string, kind: string, transport: string, p50Us: number, p99Us: number, opsPerS: number })),
-  saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost }))),
-  sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number }))),
+  saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost, start: cellStart, invariants: rowInvariants }))),
+  sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number, start: cellStart, invariants: rowInvariants }))),
 });
 
 export function checkRun(data: unknown): string[] {

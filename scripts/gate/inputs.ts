@@ -2,6 +2,7 @@
 // a gate must never pass because it could not read what it was given.
 import { parseScenario, ScenarioError, type Scenario } from '../../scenarios/scenario.js';
 import { readRun, RunFileError, runFilePath } from '../bench/run-file.js';
+import { describeBreakage } from '../../targets/db/invariant-report.js';
 import type { RunResult } from '../bench/results.js';
 import { trialsOf, type RunTrials } from './trials.js';
 
@@ -96,7 +97,7 @@ export function gateRun(file: string, run: RunResult): GateRun {
 
 /** A baseline whose invariants broke measured a broken system: nothing to compare with. */
 export function assertBaseline(g: GateRun): void {
-  const broken = g.run.cells.filter((cell) => !cell.invariants.ok).map((cell) => `${cell.wiring} trial ${cell.trial}`);
+  const broken = g.run.cells.filter((cell) => !cell.invariants.ok).map((cell) => `${cell.wiring} trial ${cell.trial} (${describeBreakage(cell.invariants)})`);
   if (broken.length) throw new GateInputError(`${g.file}: invariants broken in ${broken.join(', ')}: not usable as a baseline`);
 }
 

@@ -1,5 +1,6 @@
 // The whole decision: plan every comparison and budget, share the false-alarm budget among those
 // that can fail the gate (Bonferroni), decide each, and say whether the candidate passes.
+import { describeBreakage } from '../../targets/db/invariant-report.js';
 import type { RunResult } from '../bench/results.js';
 import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
 import { decideComparison, planComparisons, type Comparison } from './compare.js';
@@ -47,7 +48,7 @@ export function runGate(inputs: GateInputs, settings: GateSettings): GateResult 
   const tail = (1 - settings.confidence) / Math.max(1, gatedChecks);
   const decided = comparisons.map((c) => decideComparison(c, { ...settings, tail }));
   const checked = budgets.map((b) => decideBudget(b, tail));
-  const broken = inputs.candidate.run.cells.filter((c) => !c.invariants.ok).map((c) => `${c.wiring} trial ${c.trial}`);
+  const broken = inputs.candidate.run.cells.filter((c) => !c.invariants.ok).map((c) => `${c.wiring} trial ${c.trial} (${describeBreakage(c.invariants)})`);
 
   const regressed = decided.filter((c) => c.gated && c.verdict === 'regressed');
   const missed = checked.filter((b) => b.verdict === 'missed');

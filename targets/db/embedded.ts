@@ -17,7 +17,8 @@ import { DOMAIN_NAMES, type DbUrls } from './domains.js';
 exitHook.unhookEvent('beforeExit');
 exitHook.unhookEvent('exit');
 
-export interface EmbeddedDatabase { urls: DbUrls; port: number; pid: number | undefined; stop(): Promise<void>; }
+/** adminUrl: the server's maintenance database, from which the suite creates and drops databases. */
+export interface EmbeddedDatabase { urls: DbUrls; adminUrl: string; port: number; pid: number | undefined; stop(): Promise<void>; }
 
 const USER = 'splitbench';
 const PASSWORD = 'splitbench';
@@ -57,10 +58,11 @@ export async function startEmbedded(dataDir = DEFAULT_DATA_DIR, log: (m: string)
   } finally {
     await admin.end();
   }
-  const urls = Object.fromEntries(DOMAIN_NAMES.map((d) => [d, `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${d}`])) as DbUrls;
+  const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const urls = Object.fromEntries(DOMAIN_NAMES.map((d) => [d, url(d)])) as DbUrls;
   let stopped = false;
   return {
-    urls, port, pid,
+    urls, adminUrl: url('postgres'), port, pid,
     async stop() {
       if (stopped) return;
       stopped = true;

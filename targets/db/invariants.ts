@@ -4,14 +4,24 @@
 import pg from 'pg';
 import { SUBSCRIPTIONS } from '../domains/commerce/order/subscriptions.js';
 import { domainOf, type DbUrls, type Domain } from './domains.js';
+import { relayBehind, seconds, type InvariantCheck, type InvariantReport, type OutboxState } from './invariant-report.js';
 import { quoteIdent } from './prepare.js';
 
-export interface InvariantCheck { name: string; ok: boolean; detail: string; }
-export interface InvariantReport { ok: boolean; checks: InvariantCheck[]; orders: number; events: number; }
+export type { InvariantCheck, InvariantReport, OutboxState };
 
 type Query = (domain: Domain, sql: string) => Promise<any[]>;
 
-export async function checkInvariants(urls: DbUrls, opts: { drainTimeoutMs?: number } = {}): Promise<InvariantReport> {
+/**
+ * How long to wait for the relay. It keeps waiting while the backlog shrinks (a loaded run can leave
+ * minutes of events); a backlog that has not shrunk for stallMs is a stuck relay. maxWaitMs 0: judge
+ * the backlog as it is (a database left by a run, no relay running).
+ */
+export interface DrainWait { maxWaitMs: number; stallMs: number; }
+// The stall window outlasts one relay delivery that runs into its 5 s deadline and is retried.
+export const DRAIN_WAIT: DrainWait = { maxWaitMs: 120_000, stallMs: 10_000 };
+const POLL_MS = 100;
+
+export async function checkInvariants(urls: DbUrls, wait: Partial<DrainWait> = {}): Promise<InvariantReport> {
   const clients = new Map<Domain, pg.Client>();
   const q: Query = async (domain, sql) => {
     if (!clients.has(domain)) {
@@ -22,7 +32,8 @@ export async function checkInvariants(urls: DbUrls, opts: { drainTimeoutMs?: num
     return (await clients.get(domain)!.query(sql)).rows;
   };
   try {
-    const undelivered = await waitForOutboxDrain(q, opts.drainTimeoutMs ?? 15_000);
+    const drainWait = { ...DRAIN_WAIT, ...wait };
+    const outbox = await waitForOutboxDrain(q, drainWait);
     const checks: InvariantCheck[] = [];
     const check = (name: string, bad: string[], total: number, what: string) =>
       checks.push({ name, ok: bad.length === 0, detail: bad.length === 0 ? `${total} ${what} checked` : `${bad.length} of ${total} ${what} violate it, e.g. ${bad.slice(0, 3).join('; ')}` });
@@ -54,33 +65,74 @@ export async function checkInvariants(urls: DbUrls, opts: { drainTimeoutMs?: num
       .map((o) => `${o.order_id}: reservation ${o.reservation_id} ${reservations.get(o.reservation_id)?.status ?? 'missing'}`), orders.length, 'orders');
 
     const events = await q('commerce', 'SELECT event_id, type FROM "order".outbox');
-    check('outbox drained', undelivered > 0 ? [`${undelivered} events still undelivered`] : [], events.length, 'events');
+    // Read after the events: an event delivered by now has been consumed by every subscriber before the reads below.
+    const undelivered = new Set(await undeliveredEvents(q));
+    checks.push(outboxCheck(outbox, drainWait, events.length, [...undelivered].slice(0, 3)));
     const consumed = new Map<string, Set<string>>();
     for (const consumer of new Set(Object.values(SUBSCRIPTIONS).flat())) {
       const rows = await q(domainOf(consumer), `SELECT event_id FROM ${quoteIdent(consumer)}.processed_events`);
       consumed.set(consumer, new Set(rows.map((r) => r.event_id)));
     }
+    // An event still undelivered may be consumed by some subscribers and not yet by others: lag, judged by the outbox check above.
+    // Once per subscriber is the primary key of processed_events; what is left to catch is an event consumed that it never had.
     const missing: string[] = [];
+    const expected = new Map<string, Set<string>>([...consumed.keys()].map((c) => [c, new Set()]));
     for (const e of events) {
-      for (const consumer of SUBSCRIPTIONS[e.type] ?? []) if (!consumed.get(consumer)!.has(e.event_id)) missing.push(`${e.event_id} not consumed by ${consumer}`);
+      for (const consumer of SUBSCRIPTIONS[e.type] ?? []) {
+        expected.get(consumer)!.add(e.event_id);
+        if (!consumed.get(consumer)!.has(e.event_id) && !undelivered.has(e.event_id)) missing.push(`${e.event_id} delivered but not consumed by ${consumer}`);
+      }
     }
-    const expected = new Map<string, number>();
-    for (const e of events) for (const consumer of SUBSCRIPTIONS[e.type] ?? []) expected.set(consumer, (expected.get(consumer) ?? 0) + 1);
-    for (const [consumer, ids] of consumed) if (ids.size !== (expected.get(consumer) ?? 0)) missing.push(`${consumer} processed ${ids.size} events, expected ${expected.get(consumer) ?? 0}`);
+    for (const [consumer, ids] of consumed) for (const id of ids) if (!expected.get(consumer)!.has(id)) missing.push(`${consumer} processed ${id}, not one of its outbox events`);
     check('every outbox event consumed once by each subscriber', missing, events.length, 'events');
 
-    return { ok: checks.every((c) => c.ok), checks, orders: orders.length, events: events.length };
+    return { ok: checks.every((c) => c.ok), checks, orders: orders.length, events: events.length, outbox };
   } finally {
     await Promise.all([...clients.values()].map((c) => c.end()));
   }
 }
 
-/** Events are delivered asynchronously: wait for the relay to catch up before judging. */
-async function waitForOutboxDrain(q: Query, timeoutMs: number): Promise<number> {
-  const until = Date.now() + timeoutMs;
+// The only two places that know how the outbox marks an event delivered.
+const backlog = async (q: Query): Promise<number> => (await q('commerce', 'SELECT count(*)::int AS n FROM "order".outbox WHERE delivered_at IS NULL'))[0].n;
+const undeliveredEvents = async (q: Query): Promise<string[]> =>
+  (await q('commerce', 'SELECT event_id FROM "order".outbox WHERE delivered_at IS NULL ORDER BY seq')).map((r) => r.event_id);
+
+/** Events are delivered asynchronously: wait while the relay makes progress, then say where it stood. */
+async function waitForOutboxDrain(q: Query, wait: DrainWait): Promise<OutboxState> {
+  const began = Date.now();
+  let samples: { t: number; n: number }[] = [];
+  let fewest = Infinity;
+  let progressAt: number | undefined;
   for (;;) {
-    const n = (await q('commerce', 'SELECT count(*)::int AS n FROM "order".outbox WHERE delivered_at IS NULL'))[0].n;
-    if (n === 0 || Date.now() > until) return n;
-    await new Promise((r) => setTimeout(r, 50));
+    const n = await backlog(q);
+    const t = Date.now();
+    if (n < fewest) {
+      if (fewest !== Infinity) progressAt = t;
+      fewest = n;
+    }
+    // Keep the last stall window, and the sample just before it, to measure the rate over a whole window.
+    samples.push({ t, n });
+    const inWindow = samples.findIndex((s) => s.t >= t - wait.stallMs);
+    samples = samples.slice(Math.max(0, inWindow - 1));
+    const stalled = t - (progressAt ?? began) >= wait.stallMs;
+    const atCap = t - began >= wait.maxWaitMs;
+    if (n === 0 || stalled || atCap) {
+      const first = samples[0];
+      const drainRatePerS = t > first.t ? Math.max(0, (first.n - n) / ((t - first.t) / 1000)) : 0;
+      // At the cap, a backlog that shrank within the last window is a relay behind; one that did not is stuck.
+      const state = n === 0 ? 'drained' : !stalled && progressAt !== undefined ? 'behind' : 'stuck';
+      return { state, undelivered: n, waitedS: (t - began) / 1000, drainRatePerS };
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
+}
+
+function outboxCheck(o: OutboxState, wait: DrainWait, events: number, examples: string[]): InvariantCheck {
+  const name = 'outbox delivered (no event stuck)';
+  if (o.state === 'drained') return { name, ok: true, detail: `${events} events delivered` };
+  if (o.state === 'behind') {
+    return { name, ok: true, detail: `${relayBehind(o, events)} (not stuck)` };
+  }
+  const how = wait.maxWaitMs > 0 ? `the backlog did not shrink during the last ${seconds(Math.min(o.waitedS, wait.stallMs / 1000))} s` : 'not waited for';
+  return { name, ok: false, detail: `${o.undelivered} of ${events} events undelivered (${how}), e.g. ${examples.join('; ')}` };
 }
