@@ -145,8 +145,28 @@ export interface CostResult {
   rssPeakMbSum: number;
 }
 
+export type MicroRow = TimedMicroRow | OutboxMicroRow;
+
+/**
+ * The outbox relay's capacity: a backlog of `events` (order.created + order.paid, written at once)
+ * drained by one wiring's relay. `durationS` runs from the backlog's commit to the last event marked
+ * done, both read from the database's clock.
+ */
+export interface OutboxMicroRow {
+  name: string;
+  kind: 'outbox';
+  /** The wiring whose relay drained it. */
+  transport: string;
+  events: number;
+  durationS: number;
+  eventsPerS: number;
+  /** Events the relay claims per batch. */
+  batchSize: number;
+  invariantsOk: boolean;
+}
+
 /** One micro benchmark (tinybench, one call in flight): the measured version of an estimated cost. */
-export interface MicroRow {
+export interface TimedMicroRow {
   name: string;
   kind: 'hop' | 'serialization' | 'database';
   transport: string;

@@ -54,6 +54,9 @@ const driver = object({
   schedulingLagMs: latency, warnings: list(string),
   workflows: list(object({ workflow: string, latencyMs: latency, serviceTimeMs: latency, histogram: string, ok: number, errors: counts })),
 });
+const microRow: Check = (v, at) => ((v as { kind?: unknown } | null)?.kind === 'outbox'
+  ? object({ name: string, transport: string, events: number, durationS: number, eventsPerS: number, batchSize: number, invariantsOk: boolean })
+  : object({ name: string, kind: string, transport: string, p50Us: number, p99Us: number, opsPerS: number }))(v, at);
 const run = object({
   runId: string,
   environment: object({ hostname: string, node: string, cpuModel: string, cores: number, gitSha: string, startedAt: string, loadAverage: list(number) }),
@@ -65,7 +68,7 @@ const run = object({
     invariants: object({ ok: boolean, checks: list(object({ name: string, ok: boolean })) }),
   })),
   target: list(driver),
-  micro: list(object({ name: string, kind: string, transport: string, p50Us: number, p99Us: number, opsPerS: number })),
+  micro: list(microRow),
   saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost }))),
   sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number }))),
 });

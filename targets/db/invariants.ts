@@ -54,7 +54,11 @@ export async function checkInvariants(urls: DbUrls, opts: { drainTimeoutMs?: num
       .map((o) => `${o.order_id}: reservation ${o.reservation_id} ${reservations.get(o.reservation_id)?.status ?? 'missing'}`), orders.length, 'orders');
 
     const events = await q('commerce', 'SELECT event_id, type FROM "order".outbox');
-    check('outbox drained', undelivered > 0 ? [`${undelivered} events still undelivered`] : [], events.length, 'events');
+    const dead = await q('commerce', 'SELECT event_id, consumer, error FROM "order".outbox_dead ORDER BY event_id, consumer');
+    check('outbox drained', [
+      ...(undelivered > 0 ? [`${undelivered} events still undelivered`] : []),
+      ...dead.map((d) => `${d.event_id} dead-lettered for ${d.consumer} (${d.error})`),
+    ], events.length, 'events');
     const consumed = new Map<string, Set<string>>();
     for (const consumer of new Set(Object.values(SUBSCRIPTIONS).flat())) {
       const rows = await q(domainOf(consumer), `SELECT event_id FROM ${quoteIdent(consumer)}.processed_events`);
@@ -79,7 +83,7 @@ export async function checkInvariants(urls: DbUrls, opts: { drainTimeoutMs?: num
 async function waitForOutboxDrain(q: Query, timeoutMs: number): Promise<number> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const n = (await q('commerce', 'SELECT count(*)::int AS n FROM "order".outbox WHERE delivered_at IS NULL'))[0].n;
+    const n = (await q('commerce', 'SELECT count(*)::int AS n FROM "order".outbox WHERE done_at IS NULL'))[0].n;
     if (n === 0 || Date.now() > until) return n;
     await new Promise((r) => setTimeout(r, 50));
   }
