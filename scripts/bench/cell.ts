@@ -10,6 +10,7 @@ import { cost, processTreeCpuS } from './cost.js';
 import { runSaturationInChild } from './driver-process.js';
 import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint, TailSample } from './results.js';
 import { checkoutTail } from './tail.js';
+import { eventLatency, outboxPosition, windowEnd } from './event-latency.js';
 
 export type { Cell };
 
@@ -34,6 +35,8 @@ export async function runCell(opts: CellOptions & { trial: number; drive: DriveF
   return {
     wiring: opts.wiring, scenario: opts.scenario.name, trial: opts.trial, processes: wiring.pids.length, startupMs: wiring.startupMs,
     settings: wiring.settings, driver: result.driver, cost: result.cost, edges: result.edges, ...(result.tail && { tail: result.tail }), invariants,
+    // Read after the invariants' drain, from the databases: the wiring is stopped, its rows are not.
+    events: await eventLatency(opts.db.urls, result.eventWindow),
   };
 }
 
@@ -52,6 +55,7 @@ export async function runSaturationCell(opts: CellOptions & { connections: numbe
   return {
     wiring: opts.wiring, scenario: opts.scenario.name, connections: m.connections, durationS: m.durationS, maxRps: m.maxRps,
     latencyMs: m.latencyMs, errors: m.errors, errorKinds: m.errorKinds, cost: result.cost, invariantsOk: invariants.ok,
+    events: await eventLatency(opts.db.urls, result.eventWindow),
   };
 }
 
@@ -97,15 +101,18 @@ async function withWiring<T>(opts: CellOptions, measure: (wiring: RunningWiring)
 async function measureWindow(wiring: RunningWiring, db: Databases) {
   const snapshot = async () => ({ stats: await wiring.stats(), dbCpuS: processTreeCpuS(db.serverPid) });
   let from = snapshot();
+  let position = outboxPosition(db.urls);
   let started = false;
   return {
     start() {
       if (started) return;
       started = true;
       from = wiring.resetStats().then(snapshot);
+      position = outboxPosition(db.urls);
     },
-    async end(requests: number): Promise<{ cost: CostResult; edges: EdgeResult[]; tail: TailSample | undefined }> {
+    async end(requests: number): Promise<{ cost: CostResult; edges: EdgeResult[]; tail: TailSample | undefined; eventWindow: { from: number; to: number; backlog: number } }> {
       const before = await from;
+      const eventWindow = { from: await position, ...(await windowEnd(db.urls, await position)) };
       const after = await snapshot();
       const dbCpuS = before.dbCpuS !== undefined && after.dbCpuS !== undefined ? after.dbCpuS - before.dbCpuS : undefined;
       return {
@@ -116,6 +123,7 @@ async function measureWindow(wiring: RunningWiring, db: Databases) {
           overheadUs: { p50: e.overheadUs.p50, p99: e.overheadUs.p99 }, requestBytesMean: e.requestBytesMean, responseBytesMean: e.responseBytesMean,
         })),
         tail: checkoutTail(after.stats.flatMap((p) => p.edges)),
+        eventWindow,
       };
     },
   };

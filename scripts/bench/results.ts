@@ -42,6 +42,34 @@ export interface Cell {
   /** Checkout requests by how many remote calls they made and how many of those were slow (absent: no remote call to or from checkout, or per-call records dropped). */
   tail?: TailSample;
   invariants: InvariantReport;
+  /** Commit → consumed of the events created in the measured window (absent: run.json written before this was measured). */
+  events?: EventLatency;
+}
+
+/**
+ * The asynchronous side of a cell (scripts/bench/event-latency.ts): per subscriber and for every event
+ * until its last subscriber, over the events created in the measured window (outbox order).
+ */
+export interface EventLatency {
+  events: number;
+  /** Events per second created over the window (first to last insert). */
+  arrivalPerS: number;
+  /** Events of the window not yet consumed by every subscriber when the window ended. */
+  backlogAtEnd: number;
+  /** Each event until its last subscriber had consumed it. */
+  all: SubscriberLatency;
+  subscribers: SubscriberLatency[];
+  /** Where the times come from. */
+  clock: string;
+}
+
+export interface SubscriberLatency {
+  subscriber: string;
+  latencyMs: { p50: number; p99: number; max: number; count: number };
+  /** HdrHistogram of commit → consumed in µs, compressed base64. */
+  histogram: string;
+  /** Events this subscriber should have consumed and had not when they were read (after the invariants' drain). */
+  missing: number;
 }
 
 /**
@@ -72,6 +100,8 @@ export interface SaturationRow {
   errorKinds: Record<string, number>;
   cost: CostResult;
   invariantsOk: boolean;
+  /** Commit → consumed at this wiring's maximum checkout rate: whether its relay kept up. */
+  events?: EventLatency;
 }
 
 /** One point of the latency-vs-offered-load curve (open model). */
