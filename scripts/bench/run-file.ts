@@ -57,6 +57,8 @@ const driver = object({
 const microRow: Check = (v, at) => ((v as { kind?: unknown } | null)?.kind === 'outbox'
   ? object({ name: string, transport: string, events: number, durationS: number, eventsPerS: number, batchSize: number, invariantsOk: boolean })
   : object({ name: string, kind: string, transport: string, p50Us: number, p99Us: number, opsPerS: number }))(v, at);
+const subscriberLatency = object({ subscriber: string, latencyMs: object({ p50: number, p99: number, max: number, count: number }), histogram: string, missing: number });
+const events = optional(object({ events: number, arrivalPerS: number, backlogAtEnd: number, all: subscriberLatency, subscribers: list(subscriberLatency), clock: string }));
 const run = object({
   runId: string,
   environment: object({ hostname: string, node: string, cpuModel: string, cores: number, gitSha: string, startedAt: string, loadAverage: list(number) }),
@@ -66,10 +68,11 @@ const run = object({
     edges: list(object({ from: string, to: string, transport: string, calls: number, rttUs: p50p99, handlerUs: p50p99, overheadUs: p50p99, requestBytesMean: number, responseBytesMean: number })),
     tail: optional(object({ requests: number, callsPerRequest: counts, slowCallsPerRequest: counts })),
     invariants: object({ ok: boolean, checks: list(object({ name: string, ok: boolean })) }),
+    events,
   })),
   target: list(driver),
   micro: list(microRow),
-  saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost }))),
+  saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost, events }))),
   sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number }))),
 });
 
