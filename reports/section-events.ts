@@ -13,6 +13,7 @@ function rows(run: RunResult): Row[] {
   return [
     ...run.cells.flatMap((c) => (c.events ? [{ wiring: c.wiring, window: trials > 1 ? `open model, trial ${c.trial}` : 'open model', events: c.events }] : [])),
     ...(run.saturation ?? []).flatMap((s) => (s.events ? [{ wiring: s.wiring, window: `saturation (${num(s.maxRps)} req/s)`, events: s.events }] : [])),
+    ...(run.sweep ?? []).flatMap((p) => (p.events ? [{ wiring: p.wiring, window: `sweep ${num(p.fraction * 100)} % (${num(p.offeredRps)} req/s)`, events: p.events }] : [])),
   ];
 }
 

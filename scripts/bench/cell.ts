@@ -62,20 +62,29 @@ export async function runSaturationCell(opts: CellOptions & { connections: numbe
 /** Open-loop latency at each rate in turn, on one started wiring (ascending rates: the knee shows without a restart per point). */
 export async function runSweepCell(opts: CellOptions & { drive: DriveFn; points: { fraction: number; rateRps: number }[] }): Promise<SweepPoint[]> {
   const { result, invariants } = await withWiring(opts, async (wiring) => {
-    const points: Omit<SweepPoint, 'invariantsOk'>[] = [];
+    const points: (Omit<SweepPoint, 'invariantsOk' | 'events'> & { eventWindow: { from: number; to: number; backlog: number } })[] = [];
     for (const [i, { fraction, rateRps }] of opts.points.entries()) {
       const scenario: Scenario = { ...opts.scenario, arrival: { model: 'constant', rateRps } };
       opts.onPhase(`${Math.round(fraction * 100)} % (${rateRps} req/s)`);
-      const d = await opts.drive(wiring.gatewayUrl, scenario, `${opts.runTag}-${i}`, opts.onProgress);
+      let position = outboxPosition(opts.db.urls);
+      let measuring = false;
+      const d = await opts.drive(wiring.gatewayUrl, scenario, `${opts.runTag}-${i}`, (p) => {
+        if (p.phase === 'measure' && !measuring) { measuring = true; position = outboxPosition(opts.db.urls); }
+        opts.onProgress(p);
+      });
+      const from = await position;
       const all = d.workflows.find((w) => w.workflow === 'all')!;
       points.push({
         wiring: opts.wiring, scenario: opts.scenario.name, fraction, offeredRps: d.offeredRps, achievedRps: d.achievedRps,
         latencyMs: all.latencyMs, errors: Object.values(all.errors).reduce((a, b) => a + b, 0), dropped: d.dropped, late: d.late,
+        eventWindow: { from, ...(await windowEnd(opts.db.urls, from)) },
       });
     }
     return points;
   });
-  return result.map((p) => ({ ...p, invariantsOk: invariants.ok }));
+  const out: SweepPoint[] = [];
+  for (const { eventWindow, ...p } of result) out.push({ ...p, invariantsOk: invariants.ok, events: await eventLatency(opts.db.urls, eventWindow) });
+  return out;
 }
 
 async function withWiring<T>(opts: CellOptions, measure: (wiring: RunningWiring) => Promise<T>): Promise<{ result: T; invariants: InvariantReport; wiring: RunningWiring }> {

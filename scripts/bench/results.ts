@@ -118,6 +118,8 @@ export interface SweepPoint {
   late: number;
   /** The invariants after the whole sweep of this wiring. */
   invariantsOk: boolean;
+  /** Commit → consumed over this point's measured window. */
+  events?: EventLatency;
 }
 
 export interface LatencyMs { p50: number; p90: number; p99: number; p999: number; p9999: number; max: number; mean: number; count: number; }

@@ -73,7 +73,7 @@ const run = object({
   target: list(driver),
   micro: list(microRow),
   saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost, events }))),
-  sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number }))),
+  sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number, events }))),
 });
 
 export function checkRun(data: unknown): string[] {
