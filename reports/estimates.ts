@@ -1,6 +1,6 @@
 // The published estimates this suite replaces with measurements, quoted as they were given, beside
 // this run's micro benchmarks (one call in flight, no database unless said).
-import type { MicroRow, RunResult } from '../scripts/bench/results.js';
+import type { MicroRow, RunResult, TimedMicroRow } from '../scripts/bench/results.js';
 import { ratio } from './format.js';
 
 export const ESTIMATES_SOURCE =
@@ -12,7 +12,7 @@ interface Estimate {
   call: string;
   /** The article's wording, verbatim; absent when the article gives no estimate for this call. */
   quoted?: { row: string; latency: string; ratio: string; loUs: number; hiUs: number };
-  measuredBy: (m: MicroRow) => boolean;
+  measuredBy: (m: TimedMicroRow) => boolean;
 }
 
 const ESTIMATES: Estimate[] = [
@@ -25,15 +25,18 @@ const ESTIMATES: Estimate[] = [
 export interface EstimateRow {
   call: string;
   quoted: Estimate['quoted'];
-  measured: MicroRow | undefined;
+  measured: TimedMicroRow | undefined;
   /** Measured p50 over the measured in-process p50: the counterpart of the article's ratio. */
   measuredRatio: number | undefined;
 }
 
+const isTimed = (m: MicroRow): m is TimedMicroRow => m.kind !== 'outbox';
+
 export function estimateRows(run: RunResult): EstimateRow[] {
-  const inProcess = run.micro.find(ESTIMATES[0].measuredBy);
+  const timed = run.micro.filter(isTimed);
+  const inProcess = timed.find(ESTIMATES[0].measuredBy);
   return ESTIMATES.map((e) => {
-    const measured = run.micro.find(e.measuredBy);
+    const measured = timed.find(e.measuredBy);
     return { call: e.call, quoted: e.quoted, measured, measuredRatio: ratio(measured?.p50Us, inProcess?.p50Us) };
   });
 }

@@ -84,11 +84,22 @@ describe('report page from the fixture', () => {
 
   it('has the eight sections in order, the estimates labelled as quoted estimates', () => {
     const ids = [...page.html.matchAll(/<section id="([a-z]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['verdict', 'cost', 'spectrum', 'load', 'boundaries', 'estimates', 'tail', 'method']);
+    expect(ids).toEqual(['verdict', 'cost', 'events', 'spectrum', 'load', 'boundaries', 'estimates', 'tail', 'method']);
     expect(page.html).toContain('Estimates, not measurements');
     expect(page.html).toContain('“100–500 µs”');
     expect(page.html).toContain('SYNTHETIC TEST DATA');
     expect(page.html.indexOf('Synthetic test data</strong>')).toBeLessThan(page.html.indexOf('<section id="verdict">'));
+  });
+
+  it('shows commit → consumed per wiring and subscriber, and says where the relay fell behind', () => {
+    const section = page.html.match(/<section id="events">(.*?)<\/section>/s)![1];
+    for (const s of ['notification', 'analytics', 'loyalty', 'customer', 'fulfillment']) expect(section).toContain(`${s} p50 / p99 / max (ms)`);
+    // The fixture's monolith saturation window ends with 3.5 s of arrivals undelivered; every other window with 0.02 s.
+    const behind = [...section.matchAll(/<li>([^<]*fell behind[^<]*)<\/li>/g)].map((m) => m[1]);
+    expect(behind).toHaveLength(1);
+    expect(behind[0]).toMatch(/^monolith \(saturation \([\d,]+ req\/s\)\): the relay fell behind — [\d,]+ of the window's [\d,]+ events were still undelivered/);
+    expect(section).toContain("database servers' clocks");
+    expect(section).toMatch(/Relay capacity.*services\/grpc/s);
   });
 
   it('states a verdict per workflow from the medians', () => {

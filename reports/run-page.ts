@@ -3,6 +3,7 @@
 import type { RunResult } from '../scripts/bench/results.js';
 import { esc, page, scriptJson, type Chart } from './html.js';
 import { boundarySection, estimatesSection, tailSection } from './section-hops.js';
+import { eventsSection } from './section-events.js';
 import { costTable, spectrumSection, sweepSection } from './section-latency.js';
 import { banners, brokenInvariants, header, methodSection, verdictSection } from './section-run.js';
 import type { Section } from './section.js';
@@ -21,6 +22,7 @@ export function runPage(run: RunResult, source: string): RunPage {
   const sections: [string, string, Section][] = [
     ['verdict', '1. Verdict', { html: verdictSection(run), charts: [] }],
     ['cost', '2. The cost of splitting', costTable(run)],
+    ['events', '2b. Events: commit → consumed, off the request path', eventsSection(run)],
     ['spectrum', '3. Percentile spectrum', spectrumSection(run)],
     ['load', '4. Latency vs offered load', sweepSection(run)],
     ['boundaries', '5. Where the time goes: the checkout path\'s boundaries', boundarySection(run)],

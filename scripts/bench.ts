@@ -14,6 +14,7 @@ import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
 import { runMicro } from './bench/micro.js';
+import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
 import { clock, progress } from './bench/progress.js';
 import { checkRun } from './bench/run-file.js';
 import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from './bench/results.js';
@@ -27,13 +28,13 @@ const SWEEP_POINT = { warmupS: 2, durationS: 6 };
 
 const PROFILES = {
   /** ≤ 90 s on 2 cores: short runs, few samples — a quick look, not a verdict. */
-  quick: { scenario: 'checkout-steady', durationS: 6, warmupS: 2, trials: 1, microS: 0.3, saturation: false, sweep: false },
+  quick: { scenario: 'checkout-steady', durationS: 6, warmupS: 2, trials: 1, microS: 0.3, relayEvents: 5_000, saturation: false, sweep: false },
   /** ≤ 5 minutes on 2 cores: the default comparison, with each wiring's maximum throughput. */
-  default: { scenario: 'checkout-steady', durationS: 15, warmupS: 3, trials: 1, microS: 1, saturation: true, sweep: false },
+  default: { scenario: 'checkout-steady', durationS: 15, warmupS: 3, trials: 1, microS: 1, relayEvents: 50_000, saturation: true, sweep: false },
   /** What the CI gate needs: interleaved repeated trials per cell. */
-  ci: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 5, microS: 0.5, saturation: false, sweep: false },
+  ci: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 5, microS: 0.5, relayEvents: 5_000, saturation: false, sweep: false },
   /** The scenario file as written, no shortening, plus saturation and the latency-vs-load sweep. */
-  full: { scenario: 'checkout-steady', durationS: undefined, warmupS: undefined, trials: 1, microS: 2, saturation: true, sweep: true },
+  full: { scenario: 'checkout-steady', durationS: undefined, warmupS: undefined, trials: 1, microS: 2, relayEvents: 50_000, saturation: true, sweep: true },
 } as const;
 type Profile = keyof typeof PROFILES;
 
@@ -180,6 +181,13 @@ try {
   if (!values['no-micro'] && db) {
     status('micro', 'starting');
     micro = await runMicro({ pgUrl: db.urls.identity, timeS: profile.microS, onProgress: (name) => status('micro', name) });
+    for (const wiring of RELAY_BENCH_WIRINGS) {
+      const { row } = await runRelayBench({
+        wiring, events: profile.relayEvents, urls: db.urls, onStop: (stop) => shutdown.add(stop),
+        onProgress: (p) => status(`micro: outbox relay, ${wiring}`, p.phase, ` · ${p.elapsedS.toFixed(1)} s · ${p.remainingEvents} events left`),
+      });
+      micro.push(row);
+    }
     bar.done();
   }
   const run: RunResult = {
@@ -208,7 +216,7 @@ try {
     log(`report not written: ${(e as Error).message}`);
   }
   const reports: InvariantReport[] = [...cells, ...saturationRows, ...sweepPoints].map((c) => c.invariants);
-  const broken = reports.some((r) => !r.ok);
+  const broken = reports.some((r) => !r.ok) || micro.some((m) => m.kind === 'outbox' && !m.invariantsOk);
   if (broken) log('invariants BROKEN in at least one cell: see run.json');
   await shutdown.run(broken ? 1 : 0);
 } catch (e) {
@@ -304,6 +312,9 @@ function printSummary(run: RunResult) {
   }
   if (run.micro.length) {
     console.log('\nmicro (one call, 1 in flight)          p50 µs     p99 µs    ops/s');
-    for (const m of run.micro) console.log(`${m.name.padEnd(36)}${m.p50Us.toFixed(1).padStart(10)}${m.p99Us.toFixed(1).padStart(11)}${Math.round(m.opsPerS).toString().padStart(9)}`);
+    for (const m of run.micro) {
+      if (m.kind === 'outbox') console.log(`${m.name.padEnd(36)}${`${m.events} events drained in ${m.durationS.toFixed(2)} s`.padStart(30)}${m.eventsPerS.toString().padStart(9)} events/s${m.invariantsOk ? '' : '  invariants BROKEN'}`);
+      else console.log(`${m.name.padEnd(36)}${m.p50Us.toFixed(1).padStart(10)}${m.p99Us.toFixed(1).padStart(11)}${Math.round(m.opsPerS).toString().padStart(9)}`);
+    }
   }
 }

@@ -10,6 +10,7 @@ import { cost, processTreeCpuS } from './cost.js';
 import { runSaturationInChild } from './driver-process.js';
 import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint, TailSample } from './results.js';
 import { checkoutTail } from './tail.js';
+import { eventLatency, outboxPosition, windowEnd } from './event-latency.js';
 
 export type { Cell };
 
@@ -34,6 +35,8 @@ export async function runCell(opts: CellOptions & { trial: number; drive: DriveF
   return {
     wiring: opts.wiring, scenario: opts.scenario.name, trial: opts.trial, processes: wiring.pids.length, startupMs: wiring.startupMs,
     settings: wiring.settings, start, driver: result.driver, cost: result.cost, edges: result.edges, ...(result.tail && { tail: result.tail }), invariants,
+    // Read after the invariants' drain, from the databases: the wiring is stopped, its rows are not.
+    events: await eventLatency(opts.db.urls, result.eventWindow),
   };
 }
 
@@ -52,26 +55,36 @@ export async function runSaturationCell(opts: CellOptions & { connections: numbe
   return {
     wiring: opts.wiring, scenario: opts.scenario.name, connections: m.connections, durationS: m.durationS, maxRps: m.maxRps,
     latencyMs: m.latencyMs, errors: m.errors, errorKinds: m.errorKinds, cost: result.cost, start, invariants,
+    events: await eventLatency(opts.db.urls, result.eventWindow),
   };
 }
 
 /** Open-loop latency at each rate in turn, on one started wiring (ascending rates: the knee shows without a restart per point). */
 export async function runSweepCell(opts: CellOptions & { drive: DriveFn; points: { fraction: number; rateRps: number }[] }): Promise<SweepPoint[]> {
   const { result, invariants, start } = await withWiring(opts, async (wiring) => {
-    const points: Omit<SweepPoint, 'invariants' | 'start'>[] = [];
+    const points: (Omit<SweepPoint, 'invariants' | 'start' | 'events'> & { eventWindow: { from: number; to: number; backlog: number } })[] = [];
     for (const [i, { fraction, rateRps }] of opts.points.entries()) {
       const scenario: Scenario = { ...opts.scenario, arrival: { model: 'constant', rateRps } };
       opts.onPhase(`${Math.round(fraction * 100)} % (${rateRps} req/s)`);
-      const d = await opts.drive(wiring.gatewayUrl, scenario, `${opts.runTag}-${i}`, opts.onProgress);
+      let position = outboxPosition(opts.db.urls);
+      let measuring = false;
+      const d = await opts.drive(wiring.gatewayUrl, scenario, `${opts.runTag}-${i}`, (p) => {
+        if (p.phase === 'measure' && !measuring) { measuring = true; position = outboxPosition(opts.db.urls); }
+        opts.onProgress(p);
+      });
+      const from = await position;
       const all = d.workflows.find((w) => w.workflow === 'all')!;
       points.push({
         wiring: opts.wiring, scenario: opts.scenario.name, fraction, offeredRps: d.offeredRps, achievedRps: d.achievedRps,
         latencyMs: all.latencyMs, errors: Object.values(all.errors).reduce((a, b) => a + b, 0), dropped: d.dropped, late: d.late,
+        eventWindow: { from, ...(await windowEnd(opts.db.urls, from)) },
       });
     }
     return points;
   });
-  return result.map((p) => ({ ...p, start, invariants }));
+  const out: SweepPoint[] = [];
+  for (const { eventWindow, ...p } of result) out.push({ ...p, start, invariants, events: await eventLatency(opts.db.urls, eventWindow) });
+  return out;
 }
 
 async function withWiring<T>(opts: CellOptions, measure: (wiring: RunningWiring) => Promise<T>): Promise<{ result: T; invariants: InvariantReport; wiring: RunningWiring; start: CellStart }> {
@@ -97,15 +110,18 @@ async function withWiring<T>(opts: CellOptions, measure: (wiring: RunningWiring)
 async function measureWindow(wiring: RunningWiring, db: Databases) {
   const snapshot = async () => ({ stats: await wiring.stats(), dbCpuS: processTreeCpuS(db.serverPid) });
   let from = snapshot();
+  let position = outboxPosition(db.urls);
   let started = false;
   return {
     start() {
       if (started) return;
       started = true;
       from = wiring.resetStats().then(snapshot);
+      position = outboxPosition(db.urls);
     },
-    async end(requests: number): Promise<{ cost: CostResult; edges: EdgeResult[]; tail: TailSample | undefined }> {
+    async end(requests: number): Promise<{ cost: CostResult; edges: EdgeResult[]; tail: TailSample | undefined; eventWindow: { from: number; to: number; backlog: number } }> {
       const before = await from;
+      const eventWindow = { from: await position, ...(await windowEnd(db.urls, await position)) };
       const after = await snapshot();
       const dbCpuS = before.dbCpuS !== undefined && after.dbCpuS !== undefined ? after.dbCpuS - before.dbCpuS : undefined;
       return {
@@ -116,6 +132,7 @@ async function measureWindow(wiring: RunningWiring, db: Databases) {
           overheadUs: { p50: e.overheadUs.p50, p99: e.overheadUs.p99 }, requestBytesMean: e.requestBytesMean, responseBytesMean: e.responseBytesMean,
         })),
         tail: checkoutTail(after.stats.flatMap((p) => p.edges)),
+        eventWindow,
       };
     },
   };

@@ -11,7 +11,7 @@ import { HopRecorder } from '../../targets/kit/hops.js';
 import { protoCodecs } from '../../targets/kit/proto.js';
 import { CONFIRM_ANSWER, Echo, echoApi } from './micro-echo.js';
 import { startEchoServer, type RemoteTransport } from './micro-server.js';
-import type { MicroRow } from './results.js';
+import type { TimedMicroRow } from './results.js';
 
 export interface MicroOptions {
   /** Postgres to time `SELECT 1` against; the database row is left out without it. */
@@ -32,16 +32,16 @@ export const microWarmupMs = (timeS: number) => Math.round(Math.min(1_000, Math.
  */
 export const MICRO_WARMUP_MIN_CALLS = 5_000;
 
-type RowSpec = Pick<MicroRow, 'name' | 'kind' | 'transport' | 'bytes'>;
+type RowSpec = Pick<TimedMicroRow, 'name' | 'kind' | 'transport' | 'bytes'>;
 
-export async function runMicro(opts: MicroOptions = {}): Promise<MicroRow[]> {
+export async function runMicro(opts: MicroOptions = {}): Promise<TimedMicroRow[]> {
   const timeS = opts.timeS ?? MICRO_DEFAULT_TIME_S;
   if (!(timeS > 0)) throw new Error(`micro benchmarks: timeS must be positive, got ${timeS}`);
   const measure = async (spec: RowSpec, fn: Fn) => {
     opts.onProgress?.(spec.name);
     return toRow(spec, await timeOne(spec.name, fn, timeS));
   };
-  const rows: MicroRow[] = [];
+  const rows: TimedMicroRow[] = [];
 
   // The in-process binding is the wrapped handler itself (targets/wirings/host.ts, local 'direct').
   // The caller's ctx flows through unchanged, so one ctx serves every call; its deadline only has to
@@ -59,10 +59,10 @@ export async function runMicro(opts: MicroOptions = {}): Promise<MicroRow[]> {
   return rows;
 }
 
-type Measure = (spec: RowSpec, fn: Fn) => Promise<MicroRow>;
+type Measure = (spec: RowSpec, fn: Fn) => Promise<TimedMicroRow>;
 
 /** The echo served by a child process, called through the kit's client stub: the full remote binding. */
-async function remoteHop(transport: RemoteTransport, measure: Measure): Promise<MicroRow> {
+async function remoteHop(transport: RemoteTransport, measure: Measure): Promise<TimedMicroRow> {
   const server = await startEchoServer(transport);
   let close = async () => {};
   try {
@@ -91,7 +91,7 @@ async function remoteHop(transport: RemoteTransport, measure: Measure): Promise<
 }
 
 /** The wire forms of the confirm answer, both ending in bytes as they would on a socket. */
-async function serialization(measure: Measure): Promise<MicroRow[]> {
+async function serialization(measure: Measure): Promise<TimedMicroRow[]> {
   const codec = protoCodecs(Checkout).confirm;
   const jsonRoundTrip = () => JSON.parse(Buffer.from(JSON.stringify(CONFIRM_ANSWER)).toString('utf8'));
   const protoRoundTrip = () => codec.decodeResponse(codec.encodeResponse(CONFIRM_ANSWER));
@@ -105,7 +105,7 @@ async function serialization(measure: Measure): Promise<MicroRow[]> {
 }
 
 /** One connection, the simple query protocol: the smallest round trip a service can make. */
-async function selectOne(pgUrl: string, measure: Measure): Promise<MicroRow> {
+async function selectOne(pgUrl: string, measure: Measure): Promise<TimedMicroRow> {
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   try {
@@ -141,7 +141,7 @@ async function timeOne(name: string, fn: Fn, timeS: number) {
 type Completed = Awaited<ReturnType<typeof timeOne>>;
 
 /** tinybench reports milliseconds; rows are in microseconds (to the nanosecond). */
-function toRow(spec: RowSpec, r: Completed): MicroRow {
+function toRow(spec: RowSpec, r: Completed): TimedMicroRow {
   const us = (ms: number) => Math.round(ms * 1_000_000) / 1_000;
   return {
     name: spec.name, kind: spec.kind, transport: spec.transport,

@@ -48,6 +48,34 @@ export interface Cell {
   /** Checkout requests by how many remote calls they made and how many of those were slow (absent: no remote call to or from checkout, or per-call records dropped). */
   tail?: TailSample;
   invariants: InvariantReport;
+  /** Commit → consumed of the events created in the measured window (absent: run.json written before this was measured). */
+  events?: EventLatency;
+}
+
+/**
+ * The asynchronous side of a cell (scripts/bench/event-latency.ts): per subscriber and for every event
+ * until its last subscriber, over the events created in the measured window (outbox order).
+ */
+export interface EventLatency {
+  events: number;
+  /** Events per second created over the window (first to last insert). */
+  arrivalPerS: number;
+  /** Events of the window not yet consumed by every subscriber when the window ended. */
+  backlogAtEnd: number;
+  /** Each event until its last subscriber had consumed it. */
+  all: SubscriberLatency;
+  subscribers: SubscriberLatency[];
+  /** Where the times come from. */
+  clock: string;
+}
+
+export interface SubscriberLatency {
+  subscriber: string;
+  latencyMs: { p50: number; p99: number; max: number; count: number };
+  /** HdrHistogram of commit → consumed in µs, compressed base64. */
+  histogram: string;
+  /** Events this subscriber should have consumed and had not when they were read (after the invariants' drain). */
+  missing: number;
 }
 
 /**
@@ -80,6 +108,8 @@ export interface SaturationRow {
   start?: CellStart;
   /** The invariants after the saturation run. */
   invariants: InvariantReport;
+  /** Commit → consumed at this wiring's maximum checkout rate: whether its relay kept up. */
+  events?: EventLatency;
 }
 
 /** One point of the latency-vs-offered-load curve (open model). */
@@ -97,6 +127,8 @@ export interface SweepPoint {
   start?: CellStart;
   /** The invariants after the whole sweep of this wiring (the same report on each of its points). */
   invariants: InvariantReport;
+  /** Commit → consumed over this point's measured window. */
+  events?: EventLatency;
 }
 
 export interface LatencyMs { p50: number; p90: number; p99: number; p999: number; p9999: number; max: number; mean: number; count: number; }
@@ -154,8 +186,28 @@ export interface CostResult {
   rssPeakMbSum: number;
 }
 
+export type MicroRow = TimedMicroRow | OutboxMicroRow;
+
+/**
+ * The outbox relay's capacity: a backlog of `events` (order.created + order.paid, written at once)
+ * drained by one wiring's relay. `durationS` runs from the backlog's commit to the last event marked
+ * done, both read from the database's clock.
+ */
+export interface OutboxMicroRow {
+  name: string;
+  kind: 'outbox';
+  /** The wiring whose relay drained it. */
+  transport: string;
+  events: number;
+  durationS: number;
+  eventsPerS: number;
+  /** Events the relay claims per batch. */
+  batchSize: number;
+  invariantsOk: boolean;
+}
+
 /** One micro benchmark (tinybench, one call in flight): the measured version of an estimated cost. */
-export interface MicroRow {
+export interface TimedMicroRow {
   name: string;
   kind: 'hop' | 'serialization' | 'database';
   transport: string;

@@ -62,6 +62,11 @@ const invariantReport = object({
 const rowInvariants: Check = (v, at) =>
   v === undefined ? [`${at}: missing (a run.json from before full invariant reports, with only invariantsOk: re-run npm run bench)`] : invariantReport(v, at);
 const cellStart = optional(object({ method: string, ms: number }));
+const microRow: Check = (v, at) => ((v as { kind?: unknown } | null)?.kind === 'outbox'
+  ? object({ name: string, transport: string, events: number, durationS: number, eventsPerS: number, batchSize: number, invariantsOk: boolean })
+  : object({ name: string, kind: string, transport: string, p50Us: number, p99Us: number, opsPerS: number }))(v, at);
+const subscriberLatency = object({ subscriber: string, latencyMs: object({ p50: number, p99: number, max: number, count: number }), histogram: string, missing: number });
+const events = optional(object({ events: number, arrivalPerS: number, backlogAtEnd: number, all: subscriberLatency, subscribers: list(subscriberLatency), clock: string }));
 const run = object({
   runId: string,
   environment: object({ hostname: string, node: string, cpuModel: string, cores: number, gitSha: string, startedAt: string, loadAverage: list(number) }),
@@ -71,11 +76,12 @@ const run = object({
     edges: list(object({ from: string, to: string, transport: string, calls: number, rttUs: p50p99, handlerUs: p50p99, overheadUs: p50p99, requestBytesMean: number, responseBytesMean: number })),
     tail: optional(object({ requests: number, callsPerRequest: counts, slowCallsPerRequest: counts })),
     start: cellStart, invariants: invariantReport,
+    events,
   })),
   target: list(driver),
-  micro: list(object({ name: string, kind: string, transport: string, p50Us: number, p99Us: number, opsPerS: number })),
-  saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost, start: cellStart, invariants: rowInvariants }))),
-  sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number, start: cellStart, invariants: rowInvariants }))),
+  micro: list(microRow),
+  saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost, start: cellStart, invariants: rowInvariants, events }))),
+  sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number, start: cellStart, invariants: rowInvariants, events }))),
 });
 
 export function checkRun(data: unknown): string[] {

@@ -20,10 +20,10 @@ async function addEvents(n: number) {
   for (let i = 0; i < n; i++) await commerce.query(`INSERT INTO "order".outbox (event_id, type, payload) VALUES ($1, 'order.paid', '{}')`, [`ord-${i}:paid`]);
 }
 async function deliverNext(): Promise<boolean> {
-  const { rows } = await commerce.query(`SELECT event_id FROM "order".outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT 1`);
+  const { rows } = await commerce.query(`SELECT event_id FROM "order".outbox WHERE done_at IS NULL ORDER BY seq LIMIT 1`);
   if (!rows.length) return false;
   await logistics.query(`INSERT INTO fulfillment.processed_events (event_id) VALUES ($1)`, [rows[0].event_id]);
-  await commerce.query(`UPDATE "order".outbox SET delivered_at = now() WHERE event_id = $1`, [rows[0].event_id]);
+  await commerce.query(`UPDATE "order".outbox SET done_at = now() WHERE event_id = $1`, [rows[0].event_id]);
   return true;
 }
 
@@ -81,7 +81,7 @@ describe('checkInvariants', () => {
 
   it('an event marked delivered but never consumed, or consumed without being in the outbox, is broken', async () => {
     await addEvents(2);
-    await commerce.query(`UPDATE "order".outbox SET delivered_at = now() WHERE event_id = 'ord-0:paid'`);
+    await commerce.query(`UPDATE "order".outbox SET done_at = now() WHERE event_id = 'ord-0:paid'`);
     await deliverNext();
     await logistics.query(`INSERT INTO fulfillment.processed_events (event_id) VALUES ('ghost:paid')`);
     const r = await checkInvariants(dbUrls, { maxWaitMs: 1_000, stallMs: 500 });

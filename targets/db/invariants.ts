@@ -68,6 +68,9 @@ export async function checkInvariants(urls: DbUrls, wait: Partial<DrainWait> = {
     // Read after the events: an event delivered by now has been consumed by every subscriber before the reads below.
     const undelivered = new Set(await undeliveredEvents(q));
     checks.push(outboxCheck(outbox, drainWait, events.length, [...undelivered].slice(0, 3)));
+    // A dead letter is an event a subscriber never applied: breakage, whatever the latency.
+    const dead = await q('commerce', 'SELECT event_id, consumer, error FROM "order".outbox_dead ORDER BY event_id, consumer');
+    check('no event dead-lettered', dead.map((d) => `${d.event_id} for ${d.consumer} (${d.error})`), events.length, 'events');
     const consumed = new Map<string, Set<string>>();
     for (const consumer of new Set(Object.values(SUBSCRIPTIONS).flat())) {
       const rows = await q(domainOf(consumer), `SELECT event_id FROM ${quoteIdent(consumer)}.processed_events`);
@@ -93,9 +96,9 @@ export async function checkInvariants(urls: DbUrls, wait: Partial<DrainWait> = {
 }
 
 // The only two places that know how the outbox marks an event delivered.
-const backlog = async (q: Query): Promise<number> => (await q('commerce', 'SELECT count(*)::int AS n FROM "order".outbox WHERE delivered_at IS NULL'))[0].n;
+const backlog = async (q: Query): Promise<number> => (await q('commerce', 'SELECT count(*)::int AS n FROM "order".outbox WHERE done_at IS NULL'))[0].n;
 const undeliveredEvents = async (q: Query): Promise<string[]> =>
-  (await q('commerce', 'SELECT event_id FROM "order".outbox WHERE delivered_at IS NULL ORDER BY seq')).map((r) => r.event_id);
+  (await q('commerce', 'SELECT event_id FROM "order".outbox WHERE done_at IS NULL ORDER BY seq')).map((r) => r.event_id);
 
 /** Events are delivered asynchronously: wait while the relay makes progress, then say where it stood. */
 async function waitForOutboxDrain(q: Query, wait: DrainWait): Promise<OutboxState> {

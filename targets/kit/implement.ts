@@ -14,6 +14,8 @@ export interface ServiceEnv<D extends Record<string, Contract>> {
    * shutdown; `stopping` is aborted then, so a tick can leave between items instead of finishing its batch.
    */
   loop(name: string, intervalMs: number, tick: (stopping: AbortSignal) => Promise<unknown>): void;
+  /** A pool of its own on the same schema (e.g. for a loop), apart from the one requests use; closed at stop. */
+  ownDb(max: number): pg.Pool;
 }
 
 export interface Implementation<C extends Contract = Contract, D extends Record<string, Contract> = Record<string, Contract>> {

@@ -1,6 +1,6 @@
 import { rpc, service } from '../../kit/contract.js';
 import { int, msg, str } from '../../kit/schema.js';
-import { Ack, Event } from '../common.js';
+import { BatchAck, EventBatch } from '../common.js';
 
 export const Customer = service('splitbench.identity.Customer', {
   get: rpc({
@@ -8,6 +8,6 @@ export const Customer = service('splitbench.identity.Customer', {
     output: msg({ customerId: str(), userId: str(), name: str(), tier: str(), country: str(), currency: str(), ltvCents: int() }),
     errors: ['UNKNOWN_CUSTOMER'], idempotent: true,
   }),
-  /** order.created consumer: adds the order total to the customer's lifetime value. */
-  onOrderCreated: rpc({ input: Event, output: Ack, idempotent: true }),
+  /** order.created consumer: adds each order total to its customer's lifetime value. */
+  onOrdersCreated: rpc({ input: EventBatch, output: BatchAck, idempotent: true }),
 });

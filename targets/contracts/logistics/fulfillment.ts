@@ -1,7 +1,7 @@
 import { rpc, service } from '../../kit/contract.js';
-import { Ack, Event } from '../common.js';
+import { BatchAck, EventBatch } from '../common.js';
 
 export const Fulfillment = service('splitbench.logistics.Fulfillment', {
-  /** order.paid consumer: commits the reservation and books the shipment. */
-  onOrderPaid: rpc({ input: Event, output: Ack, idempotent: true }),
+  /** order.paid consumer: commits each order's reservation and books its shipment. */
+  onOrdersPaid: rpc({ input: EventBatch, output: BatchAck, idempotent: true }),
 });

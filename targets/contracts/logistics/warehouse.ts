@@ -1,6 +1,6 @@
 import { rpc, service } from '../../kit/contract.js';
 import { int, list, msg, str } from '../../kit/schema.js';
-import { Line } from '../common.js';
+import { Line, MAX_EVENTS_PER_BATCH } from '../common.js';
 
 const Reservation = msg({ reservationId: str(), orderId: str(), status: str(), lines: list(Line) }, 'Reservation');
 
@@ -9,8 +9,16 @@ export const Warehouse = service('splitbench.logistics.Warehouse', {
   reserve: rpc({ input: msg({ orderId: str(1, 64), lines: list(Line, 1, 100) }), output: Reservation, errors: ['OUT_OF_STOCK', 'UNKNOWN_SKU'], idempotent: true }),
   /** Compensation: gives reserved stock back. */
   release: rpc({ input: msg({ reservationId: str(1, 64) }), output: Reservation, errors: ['UNKNOWN_RESERVATION'], idempotent: true }),
-  /** Reserved stock becomes sold (fulfillment, after order.paid). */
-  commit: rpc({ input: msg({ reservationId: str(1, 64) }), output: Reservation, errors: ['UNKNOWN_RESERVATION'], idempotent: true }),
+  /**
+   * Reserved stock becomes sold (fulfillment, after order.paid), for many reservations in one
+   * transaction. Committed: every reservation that is COMMITTED now (already or by this call); a
+   * reservation that is unknown or RELEASED fails alone and is left as it was.
+   */
+  commitMany: rpc({
+    input: msg({ reservationIds: list(str(1, 64), 1, MAX_EVENTS_PER_BATCH) }),
+    output: msg({ committed: list(str(), 0, MAX_EVENTS_PER_BATCH), failed: list(msg({ reservationId: str(), reason: str(), message: str() }, 'CommitFailure'), 0, MAX_EVENTS_PER_BATCH) }),
+    idempotent: true,
+  }),
   /** Returned goods go back on the shelf; idempotent per returnId. */
   restock: rpc({ input: msg({ returnId: str(1, 64), orderId: str(1, 64), lines: list(Line, 1, 100) }), output: msg({ returnId: str(), restockedUnits: int() }), idempotent: true }),
   availability: rpc({ input: msg({ skus: list(str(1, 32), 1, 100) }), output: msg({ items: list(msg({ sku: str(), available: int() }, 'Availability')) }), idempotent: true }),

@@ -1,7 +1,7 @@
 import { rpc, service } from '../../kit/contract.js';
-import { Ack, Event } from '../common.js';
+import { BatchAck, EventBatch } from '../common.js';
 
 export const Notification = service('splitbench.platform.Notification', {
-  /** Queues the order confirmation message. */
-  onOrderCreated: rpc({ input: Event, output: Ack, idempotent: true }),
+  /** Queues each order's confirmation message. */
+  onOrdersCreated: rpc({ input: EventBatch, output: BatchAck, idempotent: true }),
 });

@@ -1,8 +1,8 @@
 import { rpc, service } from '../../kit/contract.js';
 import { int, msg, str } from '../../kit/schema.js';
-import { Ack, Event } from '../common.js';
+import { BatchAck, EventBatch } from '../common.js';
 
 export const Loyalty = service('splitbench.postpurchase.Loyalty', {
-  onOrderCreated: rpc({ input: Event, output: Ack, idempotent: true }),
+  onOrdersCreated: rpc({ input: EventBatch, output: BatchAck, idempotent: true }),
   balance: rpc({ input: msg({ customerId: str(1, 64) }), output: msg({ customerId: str(), points: int() }), idempotent: true }),
 });

@@ -13,6 +13,9 @@ import { parseJson, readBody, sendError, sendJson } from './http-io.js';
 
 interface Route { contract: Contract; method: string; handler: Handler; }
 
+/** Between services, the same limit as gRPC's receive limit (grpc.ts): a relay batch of events fits; the public front door keeps its own, smaller one. */
+const RPC_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 export class HttpRpcServer {
   private routes = new Map<string, Route>();
   private server = http.createServer((req, res) => void this.handle(req, res));
@@ -40,7 +43,7 @@ export class HttpRpcServer {
     const started = process.hrtime.bigint();
     const handlerUs = () => String(Number(process.hrtime.bigint() - started) / 1000);
     try {
-      const input = parseJson(await readBody(req), `${route.contract.name}.${route.method}`);
+      const input = parseJson(await readBody(req, RPC_MAX_BODY_BYTES), `${route.contract.name}.${route.method}`);
       const rpc = route.contract.methods[route.method];
       const problems = validate(rpc.input, input);
       if (problems.length) throw new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${route.contract.name}.${route.method}: ${problems.join('; ')}`);

@@ -6,7 +6,7 @@ import { Notification } from '../../../contracts/platform/notification.js';
 import { Loyalty } from '../../../contracts/postpurchase/loyalty.js';
 import { notFound } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
-import { relay, type EventMsg } from './relay.js';
+import { relay, RELAY_IDLE_MS, type EventMsg } from './relay.js';
 
 const VIEW = `SELECT o.order_id, o.customer_id, o.status, o.currency, o.subtotal_cents, o.discount_cents, o.tax_cents,
                 o.shipping_cents, o.total_cents, o.payment_id, o.reservation_id, l.lines
@@ -42,19 +42,20 @@ const CREATE = `WITH o AS (
 export default implement(
   Order,
   { deps: { notification: Notification, analytics: Analytics, loyalty: Loyalty, customer: Customer, fulfillment: Fulfillment } },
-  ({ deps, db, loop }) => {
+  ({ deps, db, loop, ownDb }) => {
     async function get(orderId: string) {
       const { rows } = await db.query({ name: 'order.get', text: `${VIEW} WHERE o.order_id = $1`, values: [orderId] });
       if (rows.length === 0) throw notFound('UNKNOWN_ORDER', `unknown order "${orderId}"`);
       return toView(rows[0]);
     }
 
-    loop('outbox-relay', 20, relay(db, {
-      notification: (e, ctx) => deps.notification.onOrderCreated(e, ctx),
-      analytics: (e, ctx) => deps.analytics.onOrderCreated(e, ctx),
-      loyalty: (e, ctx) => deps.loyalty.onOrderCreated(e, ctx),
-      customer: (e, ctx) => deps.customer.onOrderCreated(e, ctx),
-      fulfillment: (e, ctx) => deps.fulfillment.onOrderPaid(e, ctx),
+    // The relay's own connection: request traffic on the service's pool can never starve it.
+    loop('outbox-relay', RELAY_IDLE_MS, relay(ownDb(2), {
+      notification: (events, ctx) => deps.notification.onOrdersCreated({ events }, ctx),
+      analytics: (events, ctx) => deps.analytics.onOrdersCreated({ events }, ctx),
+      loyalty: (events, ctx) => deps.loyalty.onOrdersCreated({ events }, ctx),
+      customer: (events, ctx) => deps.customer.onOrdersCreated({ events }, ctx),
+      fulfillment: (events, ctx) => deps.fulfillment.onOrdersPaid({ events }, ctx),
     }));
 
     return {

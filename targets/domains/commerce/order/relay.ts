@@ -1,64 +1,160 @@
-// The outbox relay: delivers committed events to their subscribers at least once. Consumers
-// deduplicate by eventId, so a delivery repeated after a crash or a failed bookkeeping write is harmless.
+// The outbox relay: delivers committed events to their subscribers at least once, a batch at a time.
+// One transaction per batch on the relay's own connection: claim up to `batchSize` due events
+// (FOR UPDATE SKIP LOCKED, so a second relay would take other events, never the same), hand each
+// consumer its share in one call (the consumer dedupes by event id in the transaction of its effect),
+// then mark the batch in one statement: done, or due again later with backoff for the consumers that
+// failed, or dead-lettered after `maxAttempts`. A crash before the commit only repeats deliveries.
 import type pg from 'pg';
 import { Event } from '../../../contracts/common.js';
 import { newCtx, type Ctx } from '../../../kit/ctx.js';
+import { ServiceError } from '../../../kit/errors.js';
 import { shape, type Infer } from '../../../kit/schema.js';
 import { SUBSCRIPTIONS } from './subscriptions.js';
 
 export type EventMsg = Infer<typeof Event>;
-export type Consumers = Record<string, (event: EventMsg, ctx: Ctx) => Promise<unknown>>;
+export interface EventFailure { eventId: string; reason: string; message: string; }
+/** A consumer's batch entry point (one call, one transaction on its side). */
+export type BatchConsumer = (events: EventMsg[], ctx: Ctx) => Promise<{ processed: number; failed: EventFailure[] }>;
 
-const BATCH = 100;
-/** Events delivered at once: enough to keep up with checkout, few enough not to flood the consumers. */
-const PARALLEL_EVENTS = 4;
+export interface RelayOptions {
+  batchSize: number;
+  /** Failed deliveries of one event to one consumer before it moves to outbox_dead. */
+  maxAttempts: number;
+  /** Retry delay after the n-th failure: backoffBaseMs × 2^(n−1), at most backoffMaxMs. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
 
-export function relay(db: pg.Pool, consumers: Consumers) {
-  // A failing delivery is retried every tick; report it once, not every 20 ms.
+/** 500 events keep each consumer's call well under the transports' 4 MiB message limit. */
+export const RELAY_DEFAULTS: RelayOptions = { batchSize: 500, maxAttempts: 8, backoffBaseMs: 200, backoffMaxMs: 30_000 };
+/** The relay's pause when the outbox has nothing due; a full batch is followed by the next at once. */
+export const RELAY_IDLE_MS = 10;
+const DELIVERY_TIMEOUT_MS = 5_000;
+const BATCHES_IN_FLIGHT = 2;
+
+interface Claimed { event_id: string; type: string; payload: unknown; pending: string[] | null; attempts: number; }
+
+/** Returns a drain: batches back to back while they come back full; resolves with the events it handled. */
+export function relay(db: pg.Pool, consumers: Record<string, BatchConsumer>, options: RelayOptions = RELAY_DEFAULTS) {
+  // A failing delivery is retried until it is dead-lettered; say so once per event and consumer.
   const reported = new Set<string>();
-  const report = (key: string, what: string, err: unknown) => {
+  const report = (key: string, text: string) => {
     if (reported.has(key)) return;
     reported.add(key);
-    console.error(`outbox relay: ${what} failed: ${err instanceof Error ? err.message : String(err)} (will retry)`);
+    console.error(`outbox relay: ${text}`);
   };
 
-  async function deliver(row: { event_id: string; type: string; payload: unknown; done: string[] }) {
-    const event = shape(Event, row.payload);
-    const ctx = newCtx(`relay-${row.event_id}`, 5000, 'order');
-    const todo = (SUBSCRIPTIONS[row.type] ?? []).filter((name) => !row.done.includes(name));
-    const results = await Promise.allSettled(todo.map(async (name) => {
-      const consume = consumers[name];
-      if (!consume) throw new Error(`no consumer named "${name}"`);
-      await consume(event, ctx);
-    }));
-    const delivered: string[] = [];
-    results.forEach((r, i) => {
-      const key = `${row.event_id}>${todo[i]}`;
-      if (r.status === 'fulfilled') { delivered.push(todo[i]); reported.delete(key); }
-      else report(key, `${todo[i]} on event ${row.event_id}`, r.reason);
-    });
+  async function batch(): Promise<number> {
+    const c = await db.connect();
+    let broken: Error | undefined;
     try {
-      await db.query({
-        name: 'order.relay.record',
-        text: `WITH d AS (INSERT INTO outbox_deliveries (event_id, consumer) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING)
-               UPDATE outbox SET delivered_at = now() WHERE event_id = $1 AND $3`,
-        values: [row.event_id, delivered, delivered.length === todo.length],
+      await c.query('BEGIN');
+      const { rows } = await c.query<Claimed>({
+        name: 'order.relay.claim',
+        text: `SELECT event_id, type, payload, pending, attempts FROM outbox
+               WHERE done_at IS NULL AND (retry_at IS NULL OR retry_at <= clock_timestamp())
+               ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        values: [options.batchSize],
       });
+      if (rows.length > 0) await settle(c, rows, await deliver(rows));
+      await c.query('COMMIT');
+      return rows.length;
     } catch (err) {
-      report(row.event_id, `recording deliveries of event ${row.event_id}`, err);
+      await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
+      throw err;
+    } finally {
+      c.release(broken);
     }
   }
 
-  return async function tick(stopping: AbortSignal) {
-    const { rows } = await db.query({
-      name: 'order.relay.pending',
-      text: `SELECT o.event_id, o.type, o.payload, ARRAY(SELECT consumer FROM outbox_deliveries d WHERE d.event_id = o.event_id) AS done
-             FROM outbox o WHERE o.delivered_at IS NULL ORDER BY o.seq LIMIT ${BATCH}`,
+  /** Every consumer's share in parallel; the failures by event, then consumer. */
+  async function deliver(rows: Claimed[]): Promise<Map<string, Map<string, string>>> {
+    const byConsumer = new Map<string, EventMsg[]>();
+    const failures = new Map<string, Map<string, string>>();
+    const fail = (eventId: string, consumer: string, why: string) => {
+      if (!failures.has(eventId)) failures.set(eventId, new Map());
+      failures.get(eventId)!.set(consumer, why);
+      report(`${eventId}>${consumer}`, `${consumer} on event ${eventId} failed: ${why} (will retry)`);
+    };
+    for (const row of rows) {
+      const due = (SUBSCRIPTIONS[row.type] ?? []).filter((name) => !row.pending || row.pending.includes(name));
+      let event: EventMsg;
+      try { event = shape(Event, row.payload); } catch (err) { for (const name of due) fail(row.event_id, name, (err as Error).message); continue; }
+      for (const name of due) {
+        if (!byConsumer.has(name)) byConsumer.set(name, []);
+        byConsumer.get(name)!.push(event);
+      }
+    }
+    const ctx = newCtx(`relay-${rows[0].event_id}`, DELIVERY_TIMEOUT_MS, 'order');
+    await Promise.all([...byConsumer].map(async ([name, events]) => {
+      for (const [eventId, why] of await deliverTo(name, events, ctx)) fail(eventId, name, why);
+    }));
+    return failures;
+  }
+
+  /**
+   * One call for the whole share. A call that fails as a whole on something the events could cause is
+   * split in halves and retried, so one poisonous event ends up failing alone; a timeout or an
+   * unreachable consumer fails the share at once (splitting would only multiply the waiting).
+   */
+  async function deliverTo(name: string, events: EventMsg[], ctx: Ctx): Promise<Map<string, string>> {
+    const consume = consumers[name];
+    if (!consume) return new Map(events.map((e) => [e.eventId, `no consumer named "${name}"`]));
+    try {
+      const ack = await consume(events, ctx);
+      return new Map(ack.failed.map((f) => [f.eventId, `${f.reason}: ${f.message}`]));
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      const whole = err instanceof ServiceError && (err.reason === 'TRANSPORT' || err.code === 'DEADLINE_EXCEEDED' || err.code === 'UNAVAILABLE');
+      if (whole || events.length === 1) return new Map(events.map((e) => [e.eventId, why]));
+      const half = Math.ceil(events.length / 2);
+      return new Map([...(await deliverTo(name, events.slice(0, half), ctx)), ...(await deliverTo(name, events.slice(half), ctx))]);
+    }
+  }
+
+  async function settle(c: pg.PoolClient, rows: Claimed[], failures: Map<string, Map<string, string>>) {
+    const failed = rows.filter((r) => failures.has(r.event_id));
+    const attempts = failed.map((r) => r.attempts + 1);
+    await c.query({
+      name: 'order.relay.settle',
+      text: `WITH ok AS (UPDATE outbox SET done_at = clock_timestamp() WHERE event_id = ANY($1::text[])),
+                  f AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[]) AS f(id, consumers, error, attempts, delay_ms)),
+                  again AS (UPDATE outbox o SET attempts = f.attempts, pending = string_to_array(f.consumers, ','), last_error = f.error,
+                              retry_at = clock_timestamp() + f.delay_ms * interval '1 millisecond',
+                              done_at = CASE WHEN f.attempts >= $7 THEN clock_timestamp() END
+                            FROM f WHERE o.event_id = f.id)
+             INSERT INTO outbox_dead (event_id, consumer, attempts, error)
+             SELECT f.id, unnest(string_to_array(f.consumers, ',')), f.attempts, f.error FROM f WHERE f.attempts >= $7
+             ON CONFLICT DO NOTHING`,
+      values: [
+        rows.filter((r) => !failures.has(r.event_id)).map((r) => r.event_id),
+        failed.map((r) => r.event_id),
+        failed.map((r) => [...failures.get(r.event_id)!.keys()].join(',')),
+        failed.map((r) => [...failures.get(r.event_id)!].map(([consumer, why]) => `${consumer}: ${why}`).join('; ').slice(0, 2000)),
+        attempts,
+        attempts.map((n) => Math.min(options.backoffBaseMs * 2 ** (n - 1), options.backoffMaxMs)),
+        options.maxAttempts,
+      ],
     });
-    let next = 0;
-    // Undelivered events stay in the outbox for the next start: leaving mid-batch loses nothing.
-    const worker = async () => { while (next < rows.length && !stopping.aborted) await deliver(rows[next++]); };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_EVENTS, rows.length) }, worker));
-    return rows.length;
+    for (const [i, r] of failed.entries()) {
+      if (attempts[i] >= options.maxAttempts) console.error(`outbox relay: event ${r.event_id} dead-lettered for ${[...failures.get(r.event_id)!.keys()].join(', ')} after ${attempts[i]} attempts`);
+    }
+    for (const r of rows) if (!failures.has(r.event_id)) for (const name of SUBSCRIPTIONS[r.type] ?? []) reported.delete(`${r.event_id}>${name}`);
+  }
+
+  // Two batches in flight: while one waits on its consumers, the other claims or settles (SKIP LOCKED
+  // gives them different events). Each stops at its first short batch.
+  return async function drain(stopping: AbortSignal): Promise<number> {
+    let handled = 0;
+    const worker = async () => {
+      for (;;) {
+        const n = await batch();
+        handled += n;
+        // Events left in the outbox wait for the next start: stopping between batches loses nothing.
+        if (n < options.batchSize || stopping.aborted) return;
+      }
+    };
+    await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, worker));
+    return handled;
   };
 }

@@ -28,17 +28,29 @@ export const migrations = [
      line_cents int NOT NULL,
      PRIMARY KEY (order_id, line_no)
    )`,
+  // created_at is the insert's own clock (clock_timestamp(), not the transaction's start): where the
+  // commit → consumed latency of every event is measured from. pending NULL: every subscriber of the
+  // type is still to receive it; after a failed attempt, the consumers that failed.
   `CREATE TABLE outbox (
      event_id text PRIMARY KEY,
      seq bigserial NOT NULL,
      type text NOT NULL,
      payload jsonb NOT NULL,
-     delivered_at timestamptz
+     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+     done_at timestamptz,
+     pending text[],
+     attempts int NOT NULL DEFAULT 0,
+     retry_at timestamptz,
+     last_error text
    )`,
-  `CREATE INDEX outbox_undelivered ON outbox (seq) WHERE delivered_at IS NULL`,
-  `CREATE TABLE outbox_deliveries (
+  `CREATE INDEX outbox_undone ON outbox (seq) WHERE done_at IS NULL`,
+  /** Deliveries that failed maxAttempts times: out of the relay's way, kept for a person to look at. */
+  `CREATE TABLE outbox_dead (
      event_id text NOT NULL,
      consumer text NOT NULL,
+     attempts int NOT NULL,
+     error text NOT NULL,
+     dead_at timestamptz NOT NULL DEFAULT clock_timestamp(),
      PRIMARY KEY (event_id, consumer)
    )`,
 ];

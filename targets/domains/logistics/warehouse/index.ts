@@ -121,7 +121,44 @@ export default implement(Warehouse, { deps: {} }, ({ db }) => {
 
     release: ({ reservationId }) => settle(reservationId, 'RELEASED'),
 
-    commit: ({ reservationId }) => settle(reservationId, 'COMMITTED'),
+    // Locks the reservations in id order, then their stock rows in SKU order (as every other writer
+    // does), then moves all their units to sold in one statement.
+    async commitMany({ reservationIds }) {
+      return inTx(db, async (c) => {
+        const { rows } = await c.query({
+          name: 'wh.commitMany.lock',
+          text: 'SELECT reservation_id, status FROM reservations WHERE reservation_id = ANY($1::text[]) ORDER BY reservation_id FOR UPDATE',
+          values: [reservationIds],
+        });
+        const status = new Map<string, string>(rows.map((r) => [r.reservation_id, r.status]));
+        const open = rows.filter((r) => r.status === 'RESERVED').map((r) => r.reservation_id as string);
+        if (open.length > 0) {
+          await c.query({
+            name: 'wh.commitMany.stock',
+            text: `SELECT s.sku FROM stock s WHERE s.sku IN (SELECT sku FROM reservation_lines WHERE reservation_id = ANY($1::text[]))
+                   ORDER BY s.sku FOR UPDATE OF s`,
+            values: [open],
+          });
+          await c.query({
+            name: 'wh.commitMany.settle',
+            text: `WITH r AS (UPDATE reservations SET status = 'COMMITTED' WHERE reservation_id = ANY($1::text[]))
+                   UPDATE stock s SET reserved = s.reserved - l.qty, sold = s.sold + l.qty
+                   FROM (SELECT sku, sum(qty)::int AS qty FROM reservation_lines WHERE reservation_id = ANY($1::text[]) GROUP BY sku) l
+                   WHERE s.sku = l.sku`,
+            values: [open],
+          });
+        }
+        const committed: string[] = [];
+        const failed: { reservationId: string; reason: string; message: string }[] = [];
+        for (const id of new Set(reservationIds)) {
+          const s = status.get(id);
+          if (s === 'RESERVED' || s === 'COMMITTED') committed.push(id);
+          else if (s === undefined) failed.push({ reservationId: id, reason: 'UNKNOWN_RESERVATION', message: `unknown reservation "${id}"` });
+          else failed.push({ reservationId: id, reason: `RESERVATION_${s}`, message: `reservation "${id}" is ${s}; it cannot become COMMITTED` });
+        }
+        return { committed, failed };
+      });
+    },
 
     async restock({ returnId, orderId, lines }) {
       const wanted = merge(lines);

@@ -2,17 +2,18 @@ import { Analytics } from '../../../contracts/platform/analytics.js';
 import { implement } from '../../../kit/implement.js';
 
 export default implement(Analytics, { deps: {} }, ({ db }) => ({
-  // One statement is one transaction: the dedup row and the recorded event commit together.
-  async onOrderCreated(event) {
+  // One statement is one transaction: the dedup rows and the recorded events commit together.
+  async onOrdersCreated({ events }) {
     const { rows } = await db.query({
-      name: 'analytics.onOrderCreated',
-      text: `WITH fresh AS (INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id),
+      name: 'analytics.onOrdersCreated',
+      text: `WITH input AS (SELECT DISTINCT ON (id) * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) AS x(id, type, order_id, customer_id, total_cents) ORDER BY id),
+                  fresh AS (INSERT INTO processed_events (event_id) SELECT id FROM input ON CONFLICT DO NOTHING RETURNING event_id),
                   effect AS (INSERT INTO events (event_id, type, order_id, customer_id, total_cents)
-                             SELECT event_id, $2, $3, $4, $5 FROM fresh RETURNING 1)
+                             SELECT i.id, i.type, i.order_id, i.customer_id, i.total_cents FROM input i JOIN fresh f ON f.event_id = i.id RETURNING 1)
              SELECT count(*)::int AS processed FROM fresh`,
-      values: [event.eventId, event.type, event.orderId, event.customerId, event.totalCents],
+      values: [events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.orderId), events.map((e) => e.customerId), events.map((e) => e.totalCents)],
     });
-    return { eventId: event.eventId, processed: rows[0].processed };
+    return { processed: rows[0].processed, failed: [] };
   },
 
   // revenueCents is int32 on the wire: a long run can pass 2^31 cents, so the sum saturates there

@@ -8,7 +8,7 @@ export const migrations = [
    )`,
   `CREATE TABLE processed_events (
      event_id text PRIMARY KEY,
-     processed_at timestamptz NOT NULL DEFAULT now()
+     processed_at timestamptz NOT NULL DEFAULT clock_timestamp()
    )`,
 ];
 
