@@ -44,3 +44,38 @@ export function sendJson(res: ServerResponse, status: number, payload: string, h
 export function sendError(res: ServerResponse, err: ServiceError, headers: Record<string, string> = {}) {
   sendJson(res, httpStatus(err), JSON.stringify({ error: err.toJSON() }), headers);
 }
+
+/**
+ * The last-resort guard of every node:http listener: whatever a request handler throws or rejects
+ * with becomes that request's 500 (or, once its answer has started, the end of its connection) and a
+ * log line naming the listener and the request, never an unhandled rejection that ends the process.
+ */
+export function guarded(listener: string, handle: (req: IncomingMessage, res: ServerResponse) => unknown) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const fail = (err: unknown) => {
+      process.stderr.write(`${listener}: unexpected error answering ${req.method} ${String(req.url).slice(0, 200)}: ${(err as Error)?.stack ?? String(err)}\n`);
+      if (res.headersSent) { res.destroy(); return; }
+      try {
+        sendError(res, new ServiceError('INTERNAL', 'INTERNAL', `${listener}: unexpected error (logged)`));
+      } catch {
+        res.destroy();
+      }
+    };
+    try {
+      const out = handle(req, res);
+      if (out instanceof Promise) out.catch(fail);
+    } catch (err) {
+      fail(err);
+    }
+  };
+}
+
+/** A body sent as something other than JSON is refused; no content-type at all is read as JSON. */
+export function ensureJsonContent(req: IncomingMessage, what: string) {
+  const type = req.headers['content-type'];
+  if (type === undefined) return;
+  const m = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-?8"?\s*)?$/i.exec(type);
+  if (!m) {
+    throw new ServiceError('INVALID_ARGUMENT', 'UNSUPPORTED_MEDIA_TYPE', `${what}: content-type must be application/json (UTF-8), got "${type.slice(0, 80)}"`);
+  }
+}

@@ -11,6 +11,7 @@ import { Pricing } from '../../../contracts/product/pricing.js';
 import { Promotion } from '../../../contracts/product/promotion.js';
 import { FX_PPM } from '../../../db/seed-data.js';
 import type { Ctx } from '../../../kit/ctx.js';
+import { withDeadline } from '../../../kit/deadline-scope.js';
 import { invalid, precondition, ServiceError, TransportError, type Code } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
 import { shape } from '../../../kit/schema.js';
@@ -104,7 +105,9 @@ export default implement(
           if (reservationId && !authorized) await releaseQuietly(reservationId, ctx);
           // A business error is this key's answer; anything else may pass on retry, which is safe
           // because every step is idempotent by the ids derived from the key.
-          const settle = isBusiness(err)
+          // Settling runs even when the request's deadline is what failed it (its own short deadline,
+          // like releaseQuietly): an attempt left PENDING would block every retry with the same key.
+          const settle = withDeadline(Date.now() + 2000, () => isBusiness(err)
             ? db.query({
               name: 'checkout.failed',
               text: `UPDATE attempts SET status = 'FAILED', error = $3 WHERE customer_id = $1 AND idempotency_key = $2`,
@@ -114,7 +117,7 @@ export default implement(
               name: 'checkout.forget',
               text: 'DELETE FROM attempts WHERE customer_id = $1 AND idempotency_key = $2',
               values: [customerId, idempotencyKey],
-            });
+            }));
           await settle.catch((e: Error) => console.error(`checkout: settling attempt ${customerId}/${idempotencyKey} failed: ${e.message}`));
           throw err;
         }
