@@ -1,15 +1,14 @@
-// A statement run inside a handler cannot outlive the handler's deadline: not while it waits for a
-// pooled connection, not while it runs, not inside a transaction; outside a handler nothing changes.
+// A statement given a request's ctx cannot outlive its deadline: not while it waits for a pooled
+// connection, not while it runs, not inside a transaction; without a ctx nothing changes.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { withDeadline } from '../kit/deadline-scope.js';
 import { inTx, servicePool } from './pools.js';
 
 const dbUrls = inject('dbUrls');
 const SLOW_S = 30;
 
 describe('service pools under a deadline', () => {
-  let pool: pg.Pool;
+  let pool: ReturnType<typeof servicePool>;
   let observer: pg.Client;
   beforeAll(async () => {
     pool = servicePool(dbUrls.platform, 'public', 1);
@@ -37,23 +36,23 @@ describe('service pools under a deadline', () => {
 
   it('cancels a running statement at the deadline and the pool goes on serving', async () => {
     const budgetMs = 150;
-    const r = await timed(() => withDeadline(Date.now() + budgetMs, () => pool.query(`SELECT pg_sleep(${SLOW_S})`)));
+    const r = await timed(() => pool.query({ text: `SELECT pg_sleep(${SLOW_S})` }, { deadline: Date.now() + budgetMs }));
     expect(r.outcome).toBe('DEADLINE_EXCEEDED');
     // Ordering, not speed: answered at the deadline, far before the statement would have ended.
     expect(r.ms).toBeGreaterThanOrEqual(budgetMs - 5);
     expect(r.ms).toBeLessThan((SLOW_S * 1000) / 10);
     expect(await sleeping(), 'the statement still runs on the server').toBe(0);
-    expect((await withDeadline(Date.now() + 5000, () => pool.query('SELECT 1 AS one'))).rows[0].one).toBe(1);
+    expect((await pool.query({ text: 'SELECT 1 AS one' }, { deadline: Date.now() + 5000 })).rows[0].one).toBe(1);
   });
 
   it('bounds a whole transaction, and nothing of it commits', async () => {
     await pool.query('CREATE TABLE IF NOT EXISTS deadline_probe (n int)');
     await pool.query('TRUNCATE deadline_probe');
-    const r = await timed(() => withDeadline(Date.now() + 150, () => inTx(pool, async (c) => {
+    const r = await timed(() => inTx(pool, async (c) => {
       await c.query('INSERT INTO deadline_probe VALUES (1)');
       await c.query(`SELECT pg_sleep(${SLOW_S})`);
       await c.query('INSERT INTO deadline_probe VALUES (2)');
-    })));
+    }, { deadline: Date.now() + 150 }));
     expect(r.outcome).toBe('DEADLINE_EXCEEDED');
     expect(r.ms).toBeLessThan((SLOW_S * 1000) / 10);
     expect(await sleeping()).toBe(0);
@@ -64,7 +63,7 @@ describe('service pools under a deadline', () => {
   it('gives up waiting for a busy pool at the deadline', async () => {
     const held = await pool.connect();
     try {
-      const r = await timed(() => withDeadline(Date.now() + 100, () => pool.query('SELECT 1')));
+      const r = await timed(() => pool.query({ text: 'SELECT 1' }, { deadline: Date.now() + 100 }));
       expect(r.outcome).toBe('DEADLINE_EXCEEDED');
       expect(r.ms).toBeLessThan(5_000);
     } finally {
@@ -73,7 +72,7 @@ describe('service pools under a deadline', () => {
     expect((await pool.query('SELECT 2 AS two')).rows[0].two).toBe(2);
   });
 
-  it('leaves statements outside any handler unbounded (background work)', async () => {
+  it('leaves a statement without a ctx unbounded (background work, seeding)', async () => {
     expect((await pool.query('SELECT $1::int AS v', [7])).rows[0].v).toBe(7);
   });
 });

@@ -1,12 +1,12 @@
 // One pg pool per service, scoped to the service's schema: a service cannot see another's tables
 // by accident (search_path), and pool sizes are explicit settings recorded with every run.
-// Every statement run inside a handler is bounded by that handler's deadline (kit/deadline-scope.ts),
-// in every wiring alike: waiting for a pooled connection ends at the deadline, and a statement still
-// running then is cancelled on the server (a cancel request, as psql's Ctrl-C) and its connection
-// discarded. Nothing is paid on the way when the deadline is not reached: one timer per statement,
-// no extra round trip.
+// A statement given a request's ctx (`db.query(config, ctx)`, `inTx(db, work, ctx)`) is bounded by its
+// deadline, in every wiring alike: waiting for a pooled connection ends at the deadline, and a
+// statement still running then is cancelled on the server (a cancel request, as psql's Ctrl-C) and its
+// connection discarded. Nothing is paid on the way when the deadline is not reached: one timer per
+// statement, no extra round trip. Without a ctx (background work, seeding) a statement is unbounded.
 import pg from 'pg';
-import { currentDeadline } from '../kit/deadline-scope.js';
+import type { ServiceDb } from '../kit/implement.js';
 import { ServiceError } from '../kit/errors.js';
 import { quoteIdent } from './prepare.js';
 
@@ -14,18 +14,20 @@ export const DEFAULT_POOL_MAX = 4;
 
 const deadlineError = (what: string) => new ServiceError('DEADLINE_EXCEEDED', 'DEADLINE_EXCEEDED', `deadline exceeded ${what}`);
 
-export function servicePool(url: string, service: string, max = DEFAULT_POOL_MAX): pg.Pool {
+type Deadline = { deadline: number };
+const isDeadline = (v: unknown): v is Deadline => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Deadline).deadline === 'number';
+
+export function servicePool(url: string, service: string, max = DEFAULT_POOL_MAX): ServiceDb {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 0, options: `-c search_path=${quoteIdent(service)}` });
   // An idle client's error (e.g. the server shutting down) must not crash the process.
   pool.on('error', () => {});
   const unbounded = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
   (pool as { query: unknown }).query = (...args: unknown[]) => {
-    const deadline = currentDeadline();
-    if (deadline === undefined || typeof args[args.length - 1] === 'function') return unbounded(...args);
-    const [config, values] = args as [string | pg.QueryConfig, unknown[] | undefined];
-    return boundedQuery(pool, deadline, typeof config === 'string' ? { text: config, values } : config);
+    const [config, ctx] = args;
+    if (!isDeadline(ctx) || typeof config !== 'object' || config === null) return unbounded(...args);
+    return boundedQuery(pool, ctx.deadline, config as pg.QueryConfig);
   };
-  return pool;
+  return pool as ServiceDb;
 }
 
 async function boundedQuery(pool: pg.Pool, deadline: number, config: pg.QueryConfig): Promise<pg.QueryResult> {
@@ -91,11 +93,11 @@ function sendCancel(client: pg.PoolClient) {
 
 /**
  * Runs `work` in one transaction on one client; a client whose ROLLBACK failed is discarded, not reused.
- * Inside a handler the whole transaction is bounded by the deadline: a statement running at the
+ * Given the request's ctx, the whole transaction is bounded by its deadline: a statement running at the
  * deadline is cancelled, one issued after it fails at once, and nothing commits.
  */
-export async function inTx<T>(db: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const deadline = currentDeadline();
+export async function inTx<T>(db: pg.Pool, work: (c: pg.PoolClient) => Promise<T>, ctx?: Deadline): Promise<T> {
+  const deadline = ctx?.deadline;
   const c = await acquire(db, deadline);
   const guard = deadline === undefined ? undefined : cancelAt(c, deadline);
   const tx = guard ? expiring(c, guard.fired) : c;

@@ -1,10 +1,8 @@
 // Wraps every handler once, at registration, the same way for local and remote callers: check the
-// deadline, make it the deadline of the handler's database statements (deadline-scope.ts), apply an
-// injected delay (off unless configured). A wrapped handler never throws synchronously: a transport
-// that calls it outside a promise chain (grpc-js) cannot be taken down by an expired deadline.
+// deadline, apply an injected delay (off unless configured). A wrapped handler never throws
+// synchronously: a transport that calls it outside a promise chain cannot be taken down by an expired deadline.
 import type { Contract } from './contract.js';
 import { ensureTime, remainingMs, type Ctx } from './ctx.js';
-import { withDeadline } from './deadline-scope.js';
 import { ServiceError } from './errors.js';
 
 export type Handler = (input: any, ctx: Ctx) => Promise<any>;
@@ -33,7 +31,7 @@ export function wrapHandlers(contract: Contract, api: Record<string, Handler>, d
     wrapped[method] = (input, ctx) => {
       try {
         ensureTime(ctx, what);
-        return withDeadline(ctx.deadline, () => run(input, ctx));
+        return run(input, ctx);
       } catch (err) {
         return Promise.reject(err);
       }

@@ -7,7 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { guarded } from '../kit/transports/http-io.js';
+import { guarded, refuseConnect } from '../kit/transports/http-io.js';
 
 export interface Readiness { ready: boolean; checks: Record<string, string>; }
 export type Check = () => Promise<void>;
@@ -77,6 +77,7 @@ export function healthServer(readiness: () => Promise<Readiness>) {
     }
     answer(404, { error: { code: 'NOT_FOUND', reason: 'NO_ROUTE', message: 'health endpoints: GET /health/live, GET /health/ready' } });
   }));
+  refuseConnect(server);
   return {
     listen: (port: number, host: string) => new Promise<number>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`health port ${port} on ${host} is already in use`) : e));

@@ -1,5 +1,5 @@
 // Small node:http helpers shared by the RPC server and the gateway's front door.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ServiceError, httpStatus } from '../errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -78,4 +78,12 @@ export function ensureJsonContent(req: IncomingMessage, what: string) {
   if (!m) {
     throw new ServiceError('INVALID_ARGUMENT', 'UNSUPPORTED_MEDIA_TYPE', `${what}: content-type must be application/json (UTF-8), got "${type.slice(0, 80)}"`);
   }
+}
+
+const CONNECT_ANSWER = JSON.stringify({ error: { code: 'NOT_FOUND', reason: 'NO_ROUTE', message: 'no route for CONNECT: this server is not a proxy' } });
+const NO_CONNECT = `HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(CONNECT_ANSWER)}\r\n\r\n${CONNECT_ANSWER}`;
+
+/** CONNECT never reaches a request handler: without this, node drops the connection unanswered. */
+export function refuseConnect(server: Server) {
+  server.on('connect', (_req, socket) => { socket.on('error', () => {}); socket.end(NO_CONNECT); });
 }

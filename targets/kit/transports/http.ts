@@ -9,7 +9,7 @@ import { ServiceError, TransportError, isCode, toServiceError } from '../errors.
 import type { Handler } from '../handler.js';
 import type { HopRecorder } from '../hops.js';
 import { shape, validate } from '../schema.js';
-import { ensureJsonContent, guarded, parseJson, readBody, sendError, sendJson } from './http-io.js';
+import { ensureJsonContent, guarded, parseJson, readBody, refuseConnect, sendError, sendJson } from './http-io.js';
 
 interface Route { contract: Contract; method: string; handler: Handler; }
 
@@ -17,7 +17,10 @@ export class HttpRpcServer {
   private routes = new Map<string, Route>();
   private server = http.createServer(guarded('rpc server', (req, res) => this.handle(req, res)));
 
-  constructor() { this.server.keepAliveTimeout = 60_000; }
+  constructor() {
+    this.server.keepAliveTimeout = 60_000;
+    refuseConnect(this.server);
+  }
 
   add(contract: Contract, handlers: Record<string, Handler>) {
     for (const method of Object.keys(contract.methods)) this.routes.set(httpPath(contract, method), { contract, method, handler: handlers[method] });

@@ -9,13 +9,10 @@ import type { Api } from '../../../kit/contract.js';
 import { newCtx, parseRequestId, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../../../kit/ctx.js';
 import { ServiceError, invalid, toServiceError } from '../../../kit/errors.js';
 import { shape, validate } from '../../../kit/schema.js';
-import { ensureJsonContent, guarded, parseJson, readBody, sendError, sendJson } from '../../../kit/transports/http-io.js';
+import { ensureJsonContent, guarded, parseJson, readBody, refuseConnect, sendError, sendJson } from '../../../kit/transports/http-io.js';
 
 type Method = keyof typeof Gateway.methods;
 interface Call { method: Method; input: Record<string, unknown>; created?: boolean; }
-
-const CONNECT_ANSWER = JSON.stringify({ error: { code: 'NOT_FOUND', reason: 'NO_ROUTE', message: 'no route for CONNECT: the front door is not a proxy' } });
-const NO_CONNECT = `HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(CONNECT_ANSWER)}\r\n\r\n${CONNECT_ANSWER}`;
 
 /**
  * The request's URL. The target is read as a path even when it starts with "//" (new URL would take
@@ -69,8 +66,7 @@ export function frontDoor(gateway: Api<typeof Gateway>, isReady: () => boolean) 
       inFlight--;
     }
   }));
-  // CONNECT never reaches the request handler: without this, node would drop the connection unanswered.
-  server.on('connect', (_req, socket) => { socket.on('error', () => {}); socket.end(NO_CONNECT); });
+  refuseConnect(server);
   server.keepAliveTimeout = 60_000;
   return {
     listen: (port: number, host = '127.0.0.1') => new Promise<number>((resolve, reject) => {
