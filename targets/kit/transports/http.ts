@@ -37,8 +37,8 @@ export class HttpRpcServer {
     return new Promise((resolve) => { this.server.close(() => resolve()); this.server.closeIdleConnections(); });
   }
 
-  // Handler time runs from the decoded, validated input to the handler's answer: reading and parsing
-  // the body and shaping and encoding the answer are the boundary's cost, as in grpc.ts.
+  // Handler time runs from the decoded input (validation included) to the handler's answer: reading
+  // and parsing the body, shaping and encoding the answer are the boundary's cost, as in grpc.ts.
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const route = req.method === 'POST' ? this.routes.get(req.url ?? '') : undefined;
     if (!route) return sendError(res, new ServiceError('NOT_FOUND', 'NO_ROUTE', `no RPC at ${req.method} ${String(req.url).slice(0, 200)}`));

@@ -138,7 +138,7 @@ function idempotencyKey(req: http.IncomingMessage): string {
 function intParam(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null) return undefined;
-  if (!/^\d+$/.test(raw)) throw invalid('INVALID_INPUT', `query parameter ${name}: expected a positive integer, got "${raw}"`);
+  if (!/^\d+$/.test(raw)) throw invalid('INVALID_INPUT', `query parameter ${name}: expected a positive integer, got "${String(raw).slice(0, 40)}"`);
   return Number(raw);
 }
 
@@ -146,6 +146,6 @@ function timeoutOf(req: http.IncomingMessage): number {
   const raw = req.headers['x-timeout-ms'];
   if (raw === undefined) return DEFAULT_TIMEOUT_MS;
   const ms = /^\d{1,6}$/.test(String(raw)) ? Number(raw) : NaN;
-  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) throw invalid('INVALID_INPUT', `x-timeout-ms: expected an integer in 1…${MAX_TIMEOUT_MS}, got "${raw}"`);
+  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) throw invalid('INVALID_INPUT', `x-timeout-ms: expected an integer in 1…${MAX_TIMEOUT_MS}, got "${String(raw).slice(0, 40)}"`);
   return ms;
 }
