@@ -44,7 +44,7 @@ async function boundedQuery(pool: pg.Pool, deadline: number, config: pg.QueryCon
 }
 
 /** A pooled connection, or DEADLINE_EXCEEDED once the deadline passes first (a connection that comes later goes back). */
-export async function acquire(pool: pg.Pool, deadline: number | undefined): Promise<pg.PoolClient> {
+async function acquire(pool: pg.Pool, deadline: number | undefined): Promise<pg.PoolClient> {
   if (deadline === undefined) return pool.connect();
   const leftMs = deadline - Date.now();
   if (leftMs <= 0) throw deadlineError('before a database statement');

@@ -41,7 +41,7 @@ export function parseTimeoutMs(raw: string | string[] | undefined, header: strin
 }
 
 /** Request ids travel in HTTP headers and gRPC metadata: visible ASCII only, so every transport can carry them. */
-export const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 export function parseRequestId(raw: unknown, header: string): string | undefined {
   if (raw === undefined) return undefined;
