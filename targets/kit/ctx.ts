@@ -11,6 +11,8 @@ export interface Ctx {
 }
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
+/** The longest time a request may ask for (front door's x-timeout-ms, a service's x-deadline-ms or gRPC deadline). */
+export const MAX_TIMEOUT_MS = 60_000;
 
 export function newCtx(requestId: string, timeoutMs = DEFAULT_TIMEOUT_MS, caller = 'client'): Ctx {
   return { deadline: Date.now() + timeoutMs, requestId, caller };
@@ -26,3 +28,24 @@ export function ensureTime(ctx: Ctx, what: string): number {
 }
 
 export const asCaller = (ctx: Ctx, caller: string): Ctx => (ctx.caller === caller ? ctx : { ...ctx, caller });
+
+/** A caller's remaining time as received on the wire: milliseconds in (0, MAX_TIMEOUT_MS]; anything else names what came. */
+export function parseTimeoutMs(raw: string | string[] | undefined, header: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = Array.isArray(raw) ? raw.join(', ') : raw;
+  const ms = /^\d{1,9}(\.\d{1,6})?$/.test(text) ? Number(text) : NaN;
+  if (!(ms > 0 && ms <= MAX_TIMEOUT_MS)) {
+    throw new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${header}: expected milliseconds in 1…${MAX_TIMEOUT_MS}, got "${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`);
+  }
+  return ms;
+}
+
+/** Request ids travel in HTTP headers and gRPC metadata: visible ASCII only, so every transport can carry them. */
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+export function parseRequestId(raw: unknown, header: string): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string' && REQUEST_ID.test(raw)) return raw;
+  const text = Array.isArray(raw) ? raw.join(', ') : String(raw);
+  throw new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${header}: expected 1–128 visible ASCII characters, got ${text.length} characters`);
+}

@@ -37,7 +37,7 @@ export const STATUS_BY_CODE: Record<Code, number> = {
 };
 
 /** A few business reasons have a more telling HTTP status than their canonical code. */
-const STATUS_BY_REASON: Record<string, number> = { PAYMENT_DECLINED: 402, BODY_TOO_LARGE: 413 };
+const STATUS_BY_REASON: Record<string, number> = { PAYMENT_DECLINED: 402, BODY_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415 };
 
 export const httpStatus = (e: ServiceError) => STATUS_BY_REASON[e.reason] ?? STATUS_BY_CODE[e.code];
 

@@ -1,5 +1,6 @@
 // Wraps every handler once, at registration, the same way for local and remote callers: check the
-// deadline, apply an injected delay (off unless configured), and time the handler.
+// deadline, apply an injected delay (off unless configured). A wrapped handler never throws
+// synchronously: a transport that calls it outside a promise chain cannot be taken down by an expired deadline.
 import type { Contract } from './contract.js';
 import { ensureTime, remainingMs, type Ctx } from './ctx.js';
 import { ServiceError } from './errors.js';
@@ -24,9 +25,17 @@ export function wrapHandlers(contract: Contract, api: Record<string, Handler>, d
     const fn = api[method];
     if (typeof fn !== 'function') throw new Error(`${contract.name}: implementation lacks method ${method}`);
     const what = `${contract.name}.${method}`;
-    wrapped[method] = delayMs > 0
-      ? async (input, ctx) => { ensureTime(ctx, what); await sleepWithin(ctx, delayMs, what); return fn(input, ctx); }
-      : (input, ctx) => { ensureTime(ctx, what); return fn(input, ctx); };
+    const run = delayMs > 0
+      ? async (input: unknown, ctx: Ctx) => { await sleepWithin(ctx, delayMs, what); return fn(input, ctx); }
+      : fn;
+    wrapped[method] = (input, ctx) => {
+      try {
+        ensureTime(ctx, what);
+        return run(input, ctx);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
   }
   return wrapped;
 }

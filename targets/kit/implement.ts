@@ -2,13 +2,22 @@
 // dependency is in this process or across the network: the wiring resolves that once, at start.
 import type pg from 'pg';
 import type { Api, Contract } from './contract.js';
+import type { Ctx } from './ctx.js';
+
+/**
+ * A service's pool (db/pools.ts). A statement given the request's ctx is bounded by its deadline: it
+ * waits for a connection no longer than that and is cancelled on the server if still running then.
+ * The ctx is explicit, as for every call: no async context store (its promise hooks would tax every
+ * promise of the process, in-process calls most of all).
+ */
+export type ServiceDb = pg.Pool & { query(config: pg.QueryConfig, ctx: Pick<Ctx, 'deadline'>): Promise<pg.QueryResult<any>> };
 
 export type Deps<D extends Record<string, Contract>> = { [K in keyof D]: Api<D[K]> };
 
 export interface ServiceEnv<D extends Record<string, Contract>> {
   deps: Deps<D>;
   /** This service's pool on its domain database; search_path is the service's own schema. */
-  db: pg.Pool;
+  db: ServiceDb;
   /**
    * Background work (e.g. the outbox relay): started when the whole wiring is ready, stopped first on
    * shutdown; `stopping` is aborted then, so a tick can leave between items instead of finishing its batch.

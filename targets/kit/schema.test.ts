@@ -14,6 +14,9 @@ describe('validate', () => {
     expect(validate(Body, { lines: [] })).toEqual(['lines: expected a list of 1–3 items, got 0']);
     expect(validate(Body, { lines: [{ sku: 'A', qty: 1 }], extra: 1 })).toEqual(['extra: unknown field']);
     expect(validate(Body, null)).toEqual(['(body): expected an object, got null']);
+    expect(validate(Body, { lines: [{ sku: 'A\u0000B', qty: 1 }] })).toEqual(['lines[0].sku: expected a string without NUL (U+0000), got one at position 1']);
+    expect(validate(Body, { lines: [{ sku: 'A', qty: 2 ** 31 }] })).toEqual(['lines[0].qty: expected an integer in 1…1000, got 2147483648']);
+    expect(validate(Body, [])).toEqual(['(body): expected an object, got a list']);
   });
 });
 

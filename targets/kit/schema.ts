@@ -43,6 +43,9 @@ export function validate(schema: Schema, value: unknown, path = ''): string[] {
       if (typeof value !== 'string') return [`${at}: expected a string, got ${describe(value)}`];
       if (value.length < schema.min || value.length > schema.max)
         return [`${at}: expected a string of ${schema.min}–${schema.max} characters, got ${value.length}`];
+      // Postgres text cannot hold U+0000, and no field of any contract has a use for it: refused here,
+      // once for every transport and wiring, instead of failing as a database error in some service.
+      if (value.includes('\u0000')) return [`${at}: expected a string without NUL (U+0000), got one at position ${value.indexOf('\u0000')}`];
       return [];
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value)) return [`${at}: expected an integer, got ${describe(value)}`];
@@ -68,7 +71,7 @@ export function validate(schema: Schema, value: unknown, path = ''): string[] {
         problems.push(...validate(field, record[key], path ? `${path}.${key}` : key));
       }
       for (const key of Object.keys(record)) {
-        if (!(key in schema.fields)) problems.push(`${path ? `${path}.${key}` : key}: unknown field`);
+        if (!Object.hasOwn(schema.fields, key)) problems.push(`${path ? `${path}.${key}` : key}: unknown field`);
       }
       return problems;
     }

@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { guarded, refuseConnect } from '../kit/transports/http-io.js';
 
 export interface Readiness { ready: boolean; checks: Record<string, string>; }
 export type Check = () => Promise<void>;
@@ -61,7 +62,7 @@ export const tcpCheck = (address: string): Check => () => new Promise((resolve, 
 });
 
 export function healthServer(readiness: () => Promise<Readiness>) {
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(guarded('health', (req, res) => {
     const answer = (status: number, body: object) => {
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -74,8 +75,9 @@ export function healthServer(readiness: () => Promise<Readiness>) {
         (e) => answer(503, { status: 'unready', error: (e as Error).message }),
       );
     }
-    answer(404, { error: 'health endpoints: GET /health/live, GET /health/ready' });
-  });
+    answer(404, { error: { code: 'NOT_FOUND', reason: 'NO_ROUTE', message: 'health endpoints: GET /health/live, GET /health/ready' } });
+  }));
+  refuseConnect(server);
   return {
     listen: (port: number, host: string) => new Promise<number>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`health port ${port} on ${host} is already in use`) : e));

@@ -22,6 +22,7 @@ async function main() {
   const spec = specFromEnv(process.env);
   const group = await startGroup(spec);
   const supervised = process.send !== undefined;
+  keepServingOnStrayRejections(spec.group);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -42,6 +43,21 @@ async function main() {
   if (supervised) followSupervisor(group, stop);
   else startLoopsWhenReady(group, () => stopping);
   send({ type: 'ready' });
+}
+
+/**
+ * Installed only once the process serves, so a failed start still ends it (main's catch, exit 1).
+ * Every listener's handlers are guarded (http-io.ts guarded, the gRPC handler's try): a rejection
+ * that still escapes is a promise nobody awaited, scoped to one request or one background tick, and is
+ * logged while the process keeps serving. A synchronous throw that reaches the top is not request-scoped
+ * (an event emitter without an error listener, a broken invariant of our own code): Node's default
+ * stays — log the stack and exit non-zero — so the supervisor reports the death instead of a wiring
+ * serving on in an unknown state.
+ */
+function keepServingOnStrayRejections(group: string) {
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`${group}: unhandled rejection (process keeps serving): ${(reason as Error)?.stack ?? String(reason)}\n`);
+  });
 }
 
 function followSupervisor(group: RunningGroup, stop: () => Promise<void>) {

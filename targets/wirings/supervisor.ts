@@ -36,6 +36,8 @@ export interface RunningWiring {
   pids: number[];
   /** Each process's /health base URL, by group. */
   healthUrls: Record<string, string>;
+  /** Each process's RPC server address (host:port), by group; unused by in-process wirings. */
+  rpcAddresses: Record<string, string>;
   startupMs: number;
   settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
   stats(): Promise<ProcessStats[]>;
@@ -130,6 +132,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     pids: [...children.values()].map((c) => c.pid!),
     healthUrls: Object.fromEntries(wiring.groups.map((g) => [g.name, `http://127.0.0.1:${healthPorts[g.name]}/health`])),
+    rpcAddresses: peers,
     startupMs: Date.now() - started,
     settings,
     stats: () => ask('stats'),

@@ -2,7 +2,7 @@
 // channel per target process. Messages are protobuf, built from the contract (see proto.ts).
 import * as grpc from '@grpc/grpc-js';
 import type { Contract } from '../contract.js';
-import { ensureTime, type Ctx } from '../ctx.js';
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, ensureTime, parseRequestId, type Ctx } from '../ctx.js';
 import { CODE_BY_GRPC_STATUS, GRPC_STATUS, ServiceError, TransportError, toServiceError } from '../errors.js';
 import type { Handler } from '../handler.js';
 import type { HopRecorder } from '../hops.js';
@@ -20,33 +20,37 @@ export class GrpcRpcServer {
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [method, codec] of Object.entries(codecs)) {
       const rpc = contract.methods[method];
+      const what = `${contract.name}.${method}`;
       definition[method] = {
         path: codec.path, requestStream: false, responseStream: false, originalName: method,
-        requestSerialize: codec.encodeRequest, requestDeserialize: codec.decodeRequest,
+        requestSerialize: codec.encodeRequest, requestDeserialize: (bytes: Buffer) => decodeOrMark(codec, bytes),
         responseSerialize: codec.encodeResponse, responseDeserialize: codec.decodeResponse,
       };
+      // Handler time runs from the decoded input (validation included) to the handler's answer, as in
+      // http.ts: grpc-js decodes before and encodes after, outside it.
       impl[method] = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
         const started = process.hrtime.bigint();
-        const trailer = () => { const m = new grpc.Metadata(); m.set('x-handler-us', String(Number(process.hrtime.bigint() - started) / 1000)); return m; };
-        const deadline = call.getDeadline();
-        const ctx: Ctx = {
-          deadline: deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? Number(deadline) : Date.now() + 5000,
-          requestId: String(call.metadata.get('x-request-id')[0] ?? ''),
-          caller: contract.name,
+        let handlerUs = 0;
+        const trailer = () => { const m = new grpc.Metadata(); m.set('x-handler-us', String(handlerUs)); return m; };
+        const answer = (out: unknown) => { handlerUs = Number(process.hrtime.bigint() - started) / 1000; callback(null, shape(rpc.output, out), trailer()); };
+        const fail = (err: unknown) => {
+          handlerUs = Number(process.hrtime.bigint() - started) / 1000;
+          const e = toServiceError(err);
+          if (e.code === 'INTERNAL') process.stderr.write(`grpc server: ${what}: ${e.message}\n`);
+          const metadata = trailer();
+          metadata.set('x-reason', e.reason);
+          callback({ code: GRPC_STATUS[e.code], details: e.message, metadata });
         };
-        const problems = validate(rpc.input, call.request);
-        const run = problems.length
-          ? Promise.reject(new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${contract.name}.${method}: ${problems.join('; ')}`))
-          : handlers[method](call.request, ctx);
-        run.then(
-          (out) => callback(null, shape(rpc.output, out), trailer()),
-          (err) => {
-            const e = toServiceError(err);
-            const metadata = trailer();
-            metadata.set('x-reason', e.reason);
-            callback({ code: GRPC_STATUS[e.code], details: e.message, metadata });
-          },
-        );
+        try {
+          const undecodable = call.request?.[UNDECODABLE];
+          if (undecodable) throw new ServiceError('INVALID_ARGUMENT', 'MALFORMED_MESSAGE', `${what}: request is not a valid protobuf message (${undecodable})`);
+          const ctx: Ctx = { deadline: deadlineOf(call, what), requestId: requestIdOf(call, what), caller: contract.name };
+          const problems = validate(rpc.input, call.request);
+          if (problems.length) throw new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${what}: ${problems.join('; ')}`);
+          handlers[method](call.request, ctx).then(answer, fail);
+        } catch (err) {
+          fail(err);
+        }
       };
     }
     this.server.addService(definition, impl);
@@ -64,6 +68,31 @@ export class GrpcRpcServer {
       this.server.tryShutdown(() => { clearTimeout(force); resolve(); });
     });
   }
+}
+
+const UNDECODABLE = Symbol('undecodable');
+
+/** Garbage bytes become a marked request that the handler answers INVALID_ARGUMENT (grpc-js would answer INTERNAL). */
+function decodeOrMark(codec: { decodeRequest(b: Buffer): any }, bytes: Buffer): any {
+  try {
+    return codec.decodeRequest(bytes);
+  } catch (e) {
+    return { [UNDECODABLE]: (e as Error).message || 'undecodable' };
+  }
+}
+
+/** gRPC's own deadline; none at all gets the default, one beyond MAX_TIMEOUT_MS is refused, as over HTTP. */
+function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown>, what: string): number {
+  const deadline = call.getDeadline();
+  const at = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+  if (!Number.isFinite(at)) return Date.now() + DEFAULT_TIMEOUT_MS;
+  if (at - Date.now() > MAX_TIMEOUT_MS + 1_000) throw new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${what}: deadline ${at - Date.now()} ms away exceeds ${MAX_TIMEOUT_MS} ms`);
+  return at;
+}
+
+function requestIdOf(call: grpc.ServerUnaryCall<unknown, unknown>, what: string): string {
+  const raw = call.metadata.get('x-request-id')[0];
+  return parseRequestId(raw === undefined ? undefined : String(raw), `${what}: x-request-id`) ?? '';
 }
 
 export const grpcChannel = (address: string) => new grpc.Client(address, grpc.credentials.createInsecure(), OPTIONS);
@@ -86,7 +115,9 @@ export function grpcClient(contract: Contract, client: grpc.Client, recorder: Ho
       const started = process.hrtime.bigint();
       let result: unknown;
       const call = client.makeUnaryRequest(codec.path, serialize, deserialize, input, metadata, { deadline: ctx.deadline }, (err, value) => { result = err ?? value; });
-      // The status event carries the trailers (handler time) and comes after the callback.
+      // The status event carries the trailers (handler time) and comes after the callback. The round
+      // trip counts encoding the request and decoding the answer (grpc-js does both inside the call),
+      // exactly as http.ts counts its JSON: rtt − handler is the whole price of the boundary.
       call.on('status', (status: grpc.StatusObject) => {
         const rttUs = Number(process.hrtime.bigint() - started) / 1000;
         const handler = status.metadata.get('x-handler-us')[0];

@@ -4,12 +4,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { httpPath, type Contract } from '../contract.js';
-import { ensureTime, type Ctx } from '../ctx.js';
+import { DEFAULT_TIMEOUT_MS, ensureTime, parseRequestId, parseTimeoutMs, type Ctx } from '../ctx.js';
 import { ServiceError, TransportError, isCode, toServiceError } from '../errors.js';
 import type { Handler } from '../handler.js';
 import type { HopRecorder } from '../hops.js';
 import { shape, validate } from '../schema.js';
-import { parseJson, readBody, sendError, sendJson } from './http-io.js';
+import { ensureJsonContent, guarded, parseJson, readBody, refuseConnect, sendError, sendJson } from './http-io.js';
 
 interface Route { contract: Contract; method: string; handler: Handler; }
 
@@ -18,9 +18,12 @@ const RPC_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export class HttpRpcServer {
   private routes = new Map<string, Route>();
-  private server = http.createServer((req, res) => void this.handle(req, res));
+  private server = http.createServer(guarded('rpc server', (req, res) => this.handle(req, res)));
 
-  constructor() { this.server.keepAliveTimeout = 60_000; }
+  constructor() {
+    this.server.keepAliveTimeout = 60_000;
+    refuseConnect(this.server);
+  }
 
   add(contract: Contract, handlers: Record<string, Handler>) {
     for (const method of Object.keys(contract.methods)) this.routes.set(httpPath(contract, method), { contract, method, handler: handlers[method] });
@@ -37,25 +40,34 @@ export class HttpRpcServer {
     return new Promise((resolve) => { this.server.close(() => resolve()); this.server.closeIdleConnections(); });
   }
 
+  // Handler time runs from the decoded input (validation included) to the handler's answer: reading
+  // and parsing the body, shaping and encoding the answer are the boundary's cost, as in grpc.ts.
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const route = req.method === 'POST' ? this.routes.get(req.url ?? '') : undefined;
-    if (!route) return sendError(res, new ServiceError('NOT_FOUND', 'NO_ROUTE', `no RPC at ${req.method} ${req.url}`));
-    const started = process.hrtime.bigint();
-    const handlerUs = () => String(Number(process.hrtime.bigint() - started) / 1000);
+    if (!route) return sendError(res, new ServiceError('NOT_FOUND', 'NO_ROUTE', `no RPC at ${req.method} ${String(req.url).slice(0, 200)}`));
+    const what = `${route.contract.name}.${route.method}`;
+    let handlerUs = 0;
     try {
-      const input = parseJson(await readBody(req, RPC_MAX_BODY_BYTES), `${route.contract.name}.${route.method}`);
-      const rpc = route.contract.methods[route.method];
-      const problems = validate(rpc.input, input);
-      if (problems.length) throw new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${route.contract.name}.${route.method}: ${problems.join('; ')}`);
       const ctx: Ctx = {
-        deadline: Date.now() + Number(req.headers['x-deadline-ms'] ?? 5000),
-        requestId: String(req.headers['x-request-id'] ?? ''),
+        deadline: Date.now() + (parseTimeoutMs(req.headers['x-deadline-ms'], `${what}: x-deadline-ms`) ?? DEFAULT_TIMEOUT_MS),
+        requestId: parseRequestId(req.headers['x-request-id'], `${what}: x-request-id`) ?? '',
         caller: route.contract.name,
       };
-      const output = await route.handler(input, ctx);
-      sendJson(res, 200, JSON.stringify(shape(rpc.output, output)), { 'x-handler-us': handlerUs() });
+      ensureJsonContent(req, what);
+      const input = parseJson(await readBody(req, RPC_MAX_BODY_BYTES), what);
+      const rpc = route.contract.methods[route.method];
+      const started = process.hrtime.bigint();
+      let output: unknown;
+      try {
+        const problems = validate(rpc.input, input);
+        if (problems.length) throw new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${what}: ${problems.join('; ')}`);
+        output = await route.handler(input, ctx);
+      } finally {
+        handlerUs = Number(process.hrtime.bigint() - started) / 1000;
+      }
+      sendJson(res, 200, JSON.stringify(shape(rpc.output, output)), { 'x-handler-us': String(handlerUs) });
     } catch (err) {
-      sendError(res, toServiceError(err), { 'x-handler-us': handlerUs() });
+      sendError(res, toServiceError(err), { 'x-handler-us': String(handlerUs) });
     }
   }
 }
@@ -69,8 +81,10 @@ export function httpClient(contract: Contract, pool: Pool, recorder: HopRecorder
     const what = `${contract.name}.${method}`;
     stub[method] = async (input, ctx) => {
       const left = ensureTime(ctx, what);
-      const body = JSON.stringify(input);
+      // The round trip counts encoding the request and decoding the answer, as gRPC's does (its
+      // (de)serialisation runs inside the call): rtt − handler is the whole price of the boundary.
       const started = process.hrtime.bigint();
+      const body = JSON.stringify(input);
       let status: number, text: string, handlerHeader: string | string[] | undefined;
       try {
         const res = await pool.request({
@@ -87,11 +101,14 @@ export function httpClient(contract: Contract, pool: Pool, recorder: HopRecorder
           throw new ServiceError('DEADLINE_EXCEEDED', 'DEADLINE_EXCEEDED', `${what} over http: no answer within ${left} ms`);
         throw new TransportError('http', `${what} over http: ${(e as Error).message}`);
       }
+      let payload: unknown;
+      let decodeError: unknown;
+      try { payload = parseAnswer(text, what); } catch (e) { decodeError = e; }
       const rttUs = Number(process.hrtime.bigint() - started) / 1000;
-      recorder.record({ from: ctx.caller, to: contract.name, method, transport: 'http', requestId: ctx.requestId, rttUs, handlerUs: Number(handlerHeader ?? rttUs), requestBytes: Buffer.byteLength(body), responseBytes: Buffer.byteLength(text) }, status !== 200);
-      const payload = parseAnswer(text, what);
+      recorder.record({ from: ctx.caller, to: contract.name, method, transport: 'http', requestId: ctx.requestId, rttUs, handlerUs: Number.isFinite(Number(handlerHeader)) ? Number(handlerHeader) : rttUs, requestBytes: Buffer.byteLength(body), responseBytes: Buffer.byteLength(text) }, status !== 200);
+      if (decodeError) throw decodeError;
       if (status === 200) return payload;
-      const err = (payload as { error?: { code?: unknown; reason?: string; message?: string } }).error;
+      const err = (payload as { error?: { code?: unknown; reason?: string; message?: string } } | null)?.error;
       if (err && isCode(err.code)) throw new ServiceError(err.code, err.reason ?? err.code, err.message ?? '');
       throw new TransportError('http', `${what} over http: status ${status} without an error body`);
     };

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import { Checkout } from '../../../contracts/commerce/checkout.js';
 import { Order } from '../../../contracts/commerce/order.js';
 import { Payment } from '../../../contracts/commerce/payment.js';
@@ -12,7 +11,7 @@ import { Promotion } from '../../../contracts/product/promotion.js';
 import { FX_PPM } from '../../../db/seed-data.js';
 import type { Ctx } from '../../../kit/ctx.js';
 import { invalid, precondition, ServiceError, TransportError, type Code } from '../../../kit/errors.js';
-import { implement } from '../../../kit/implement.js';
+import { implement, type ServiceDb } from '../../../kit/implement.js';
 import { shape } from '../../../kit/schema.js';
 
 const sha256hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -53,8 +52,8 @@ export default implement(
           text: `INSERT INTO attempts (customer_id, idempotency_key, request_hash, status) VALUES ($1, $2, $3, 'PENDING')
                  ON CONFLICT DO NOTHING`,
           values: [customerId, idempotencyKey, requestHash],
-        });
-        if (claimed.rowCount === 0) return replay(db, customerId, idempotencyKey, requestHash);
+        }, ctx);
+        if (claimed.rowCount === 0) return replay(db, customerId, idempotencyKey, requestHash, ctx);
 
         const orderId = `ord-${sha256hex(`${customerId}:${idempotencyKey}`).slice(0, 20)}`;
         let reservationId = '';
@@ -98,23 +97,26 @@ export default implement(
             name: 'checkout.done',
             text: `UPDATE attempts SET status = 'DONE', response = $3 WHERE customer_id = $1 AND idempotency_key = $2`,
             values: [customerId, idempotencyKey, JSON.stringify(response)],
-          });
+          }, ctx);
           return response;
         } catch (err) {
           if (reservationId && !authorized) await releaseQuietly(reservationId, ctx);
           // A business error is this key's answer; anything else may pass on retry, which is safe
           // because every step is idempotent by the ids derived from the key.
+          // Settling runs even when the request's deadline is what failed it (its own short deadline,
+          // like releaseQuietly): an attempt left PENDING would block every retry with the same key.
+          const settling = { deadline: Date.now() + 2000 };
           const settle = isBusiness(err)
             ? db.query({
               name: 'checkout.failed',
               text: `UPDATE attempts SET status = 'FAILED', error = $3 WHERE customer_id = $1 AND idempotency_key = $2`,
               values: [customerId, idempotencyKey, JSON.stringify({ code: err.code, reason: err.reason, message: err.message })],
-            })
+            }, settling)
             : db.query({
               name: 'checkout.forget',
               text: 'DELETE FROM attempts WHERE customer_id = $1 AND idempotency_key = $2',
               values: [customerId, idempotencyKey],
-            });
+            }, settling);
           await settle.catch((e: Error) => console.error(`checkout: settling attempt ${customerId}/${idempotencyKey} failed: ${e.message}`));
           throw err;
         }
@@ -124,12 +126,12 @@ export default implement(
 );
 
 /** The key was used before: the same request gets the first answer, a different one is refused. */
-async function replay(db: pg.Pool, customerId: string, idempotencyKey: string, requestHash: string) {
+async function replay(db: ServiceDb, customerId: string, idempotencyKey: string, requestHash: string, ctx: Ctx) {
   const { rows } = await db.query({
     name: 'checkout.find',
     text: 'SELECT request_hash, status, response, error FROM attempts WHERE customer_id = $1 AND idempotency_key = $2',
     values: [customerId, idempotencyKey],
-  });
+  }, ctx);
   const attempt = rows[0];
   if (attempt && attempt.request_hash !== requestHash) {
     throw new ServiceError('ALREADY_EXISTS', 'IDEMPOTENCY_KEY_REUSED', `idempotency key "${idempotencyKey}" was used for a different request`);

@@ -5,6 +5,7 @@ import { Analytics } from '../../../contracts/platform/analytics.js';
 import { Notification } from '../../../contracts/platform/notification.js';
 import { Loyalty } from '../../../contracts/postpurchase/loyalty.js';
 import { notFound } from '../../../kit/errors.js';
+import type { Ctx } from '../../../kit/ctx.js';
 import { implement } from '../../../kit/implement.js';
 import { relay, RELAY_IDLE_MS, type EventMsg } from './relay.js';
 
@@ -43,8 +44,8 @@ export default implement(
   Order,
   { deps: { notification: Notification, analytics: Analytics, loyalty: Loyalty, customer: Customer, fulfillment: Fulfillment } },
   ({ deps, db, loop, ownDb }) => {
-    async function get(orderId: string) {
-      const { rows } = await db.query({ name: 'order.get', text: `${VIEW} WHERE o.order_id = $1`, values: [orderId] });
+    async function get(orderId: string, ctx: Ctx) {
+      const { rows } = await db.query({ name: 'order.get', text: `${VIEW} WHERE o.order_id = $1`, values: [orderId] }, ctx);
       if (rows.length === 0) throw notFound('UNKNOWN_ORDER', `unknown order "${orderId}"`);
       return toView(rows[0]);
     }
@@ -59,7 +60,7 @@ export default implement(
     }));
 
     return {
-      async create(input) {
+      async create(input, ctx) {
         const event = (type: string, suffix: string): EventMsg => ({
           eventId: `${input.orderId}:${suffix}`, type, orderId: input.orderId, customerId: input.customerId,
           totalCents: input.totalCents, reservationId: input.reservationId, zone: input.zone, weightGrams: input.weightGrams,
@@ -74,8 +75,8 @@ export default implement(
             input.lines.map((l) => l.sku), input.lines.map((l) => l.qty), input.lines.map((l) => l.unitCents), input.lines.map((l) => l.lineCents),
             events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => JSON.stringify(e)),
           ],
-        });
-        if (rows[0].created === 0) return get(input.orderId);
+        }, ctx);
+        if (rows[0].created === 0) return get(input.orderId, ctx);
         return {
           orderId: input.orderId, customerId: input.customerId, status: 'PAID', currency: input.currency,
           subtotalCents: input.subtotalCents, discountCents: input.discountCents, taxCents: input.taxCents,
@@ -85,25 +86,25 @@ export default implement(
         };
       },
 
-      get: ({ orderId }) => get(orderId),
+      get: ({ orderId }, ctx) => get(orderId, ctx),
 
-      async list({ customerId, limit }) {
+      async list({ customerId, limit }, ctx) {
         const { rows } = await db.query({
           name: 'order.list',
           text: `${VIEW} WHERE o.customer_id = $1 ORDER BY o.created_seq DESC LIMIT $2`,
           values: [customerId, limit],
-        });
+        }, ctx);
         return { orders: rows.map(toView) };
       },
 
-      async markRefunded({ orderId }) {
+      async markRefunded({ orderId }, ctx) {
         const { rowCount } = await db.query({
           name: 'order.refunded',
           text: `UPDATE orders SET status = 'REFUNDED' WHERE order_id = $1`,
           values: [orderId],
-        });
+        }, ctx);
         if (rowCount === 0) throw notFound('UNKNOWN_ORDER', `unknown order "${orderId}"`);
-        return get(orderId);
+        return get(orderId, ctx);
       },
     };
   },

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import { Payment } from '../../../contracts/commerce/payment.js';
 import { PAYMENT_DECLINED, PAYMENT_OK } from '../../../db/seed-data.js';
 import { notFound, precondition } from '../../../kit/errors.js';
-import { implement } from '../../../kit/implement.js';
+import type { Ctx } from '../../../kit/ctx.js';
+import { implement, type ServiceDb } from '../../../kit/implement.js';
 import { inTx } from '../../../db/pools.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -24,7 +24,7 @@ const refundAnswer = (r: { refund_id: string; payment_id: string; amount_cents: 
   ({ refundId: r.refund_id, paymentId: r.payment_id, status: 'REFUNDED', amountCents: r.amount_cents });
 
 export default implement(Payment, { deps: {} }, ({ db }) => ({
-  async authorize({ orderId, customerId, amountCents, currency, paymentToken, idempotencyKey }) {
+  async authorize({ orderId, customerId, amountCents, currency, paymentToken, idempotencyKey }, ctx) {
     const paymentId = `pay-${sha256(idempotencyKey).toString('hex').slice(0, 20)}`;
     const score = fraudScore(customerId, amountCents);
     const { status, declineReason } = decide(paymentToken, score);
@@ -34,12 +34,12 @@ export default implement(Payment, { deps: {} }, ({ db }) => ({
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING
              RETURNING payment_id, status, fraud_score, decline_reason`,
       values: [paymentId, orderId, customerId, amountCents, currency, status, score, declineReason, idempotencyKey],
-    });
+    }, ctx);
     // A repeated key keeps its first answer, whatever the retry carries.
-    return rows.length === 1 ? answer(rows[0]) : answer(await storedPayment(db, idempotencyKey));
+    return rows.length === 1 ? answer(rows[0]) : answer(await storedPayment(db, idempotencyKey, ctx));
   },
 
-  async refund({ paymentId, amountCents, idempotencyKey }) {
+  async refund({ paymentId, amountCents, idempotencyKey }, ctx) {
     const refundId = `rfd-${sha256(idempotencyKey).toString('hex').slice(0, 20)}`;
     return inTx(db, async (c) => {
       // The payment row lock serialises refunds of one payment, so their sum is checked against a settled total.
@@ -75,16 +75,16 @@ export default implement(Payment, { deps: {} }, ({ db }) => ({
         out = refundAnswer({ refund_id: refundId, payment_id: paymentId, amount_cents: amountCents });
       }
       return out;
-    });
+    }, ctx);
   },
 }));
 
 /** The answer stored for a key seen before. */
-async function storedPayment(db: pg.Pool, idempotencyKey: string) {
+async function storedPayment(db: ServiceDb, idempotencyKey: string, ctx: Ctx) {
   const { rows } = await db.query({
     name: 'payment.find',
     text: 'SELECT payment_id, status, fraud_score, decline_reason FROM payments WHERE idempotency_key = $1',
     values: [idempotencyKey],
-  });
+  }, ctx);
   return rows[0];
 }

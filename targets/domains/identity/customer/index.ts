@@ -4,12 +4,12 @@ import { implement } from '../../../kit/implement.js';
 import { inTx } from '../../../db/pools.js';
 
 export default implement(Customer, { deps: {} }, ({ db }) => ({
-  async get({ customerId }) {
+  async get({ customerId }, ctx) {
     const { rows } = await db.query({
       name: 'customer.get',
       text: 'SELECT customer_id, user_id, name, tier, country, currency, ltv_cents FROM customers WHERE customer_id = $1',
       values: [customerId],
-    });
+    }, ctx);
     if (rows.length === 0) throw notFound('UNKNOWN_CUSTOMER', `unknown customer "${customerId}"`);
     const c = rows[0];
     return { customerId: c.customer_id, userId: c.user_id, name: c.name, tier: c.tier, country: c.country, currency: c.currency, ltvCents: c.ltv_cents };

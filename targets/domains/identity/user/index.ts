@@ -3,12 +3,12 @@ import { notFound } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
 
 export default implement(User, { deps: {} }, ({ db }) => ({
-  async get({ userId }) {
+  async get({ userId }, ctx) {
     const { rows } = await db.query({
       name: 'user.get',
       text: 'SELECT user_id, email, name FROM users WHERE user_id = $1',
       values: [userId],
-    });
+    }, ctx);
     if (rows.length === 0) throw notFound('UNKNOWN_USER', `unknown user "${userId}"`);
     return { userId: rows[0].user_id, email: rows[0].email, name: rows[0].name };
   },

@@ -9,15 +9,15 @@ const CHEAPEST = `SELECT carrier, (base_cents + ($2::bigint + 999) / 1000 * per_
 const unknownZone = (zone: string) => ({ reason: 'UNKNOWN_ZONE', message: `unknown shipping zone "${zone}"` });
 
 export default implement(Shipping, { deps: {} }, ({ db }) => ({
-  async quote({ zone, weightGrams }) {
-    const { rows } = await db.query({ name: 'shipping.quote', text: CHEAPEST, values: [zone, weightGrams] });
+  async quote({ zone, weightGrams }, ctx) {
+    const { rows } = await db.query({ name: 'shipping.quote', text: CHEAPEST, values: [zone, weightGrams] }, ctx);
     if (rows.length === 0) { const e = unknownZone(zone); throw invalid(e.reason, e.message); }
     return { carrier: rows[0].carrier, costCents: rows[0].cost, days: rows[0].days };
   },
 
   // Priced, inserted and read back in one statement. The outer SELECT sees the table as it was before
   // the insert: a shipment found there is one created by an earlier delivery.
-  async createShipments({ orders }) {
+  async createShipments({ orders }, ctx) {
     const { rows } = await db.query({
       name: 'shipping.createMany',
       text: `WITH input AS (SELECT DISTINCT ON (order_id) order_id, zone, weight_grams, 'shp-' || regexp_replace(order_id, '^ord-', '') AS shipment_id
@@ -32,7 +32,7 @@ export default implement(Shipping, { deps: {} }, ({ db }) => ({
                     coalesce(c.carrier, s.carrier) AS carrier, EXISTS (SELECT 1 FROM rates r WHERE r.zone = i.zone) AS zone_known
              FROM input i LEFT JOIN created c ON c.order_id = i.order_id LEFT JOIN shipments s ON s.order_id = i.order_id`,
       values: [orders.map((o) => o.orderId), orders.map((o) => o.zone), orders.map((o) => o.weightGrams)],
-    });
+    }, ctx);
     const shipments: { orderId: string; shipmentId: string; carrier: string }[] = [];
     const failed: { orderId: string; reason: string; message: string }[] = [];
     for (const r of rows) {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { Warehouse } from '../../../contracts/logistics/warehouse.js';
 import { notFound, precondition, ServiceError } from '../../../kit/errors.js';
+import type { Ctx } from '../../../kit/ctx.js';
 import { implement } from '../../../kit/implement.js';
 import { inTx } from '../../../db/pools.js';
 
@@ -44,7 +45,7 @@ async function settleReserved(c: pg.PoolClient, reservationId: string, to: Settl
 }
 
 export default implement(Warehouse, { deps: {} }, ({ db }) => {
-  async function settle(reservationId: string, to: Settled) {
+  async function settle(reservationId: string, to: Settled, ctx: Ctx) {
     return inTx(db, async (c) => {
       const { rows } = await c.query({
         name: 'wh.settle.find',
@@ -58,11 +59,11 @@ export default implement(Warehouse, { deps: {} }, ({ db }) => {
       else if (status === to) lines = (await c.query({ name: 'wh.lines', text: LINES, values: [reservationId] })).rows;
       else throw precondition(`RESERVATION_${status}`, `reservation "${reservationId}" is ${status}; it cannot become ${to}`);
       return { reservationId, orderId, status: to, lines };
-    });
+    }, ctx);
   }
 
   return {
-    async reserve({ orderId, lines }) {
+    async reserve({ orderId, lines }, ctx) {
       const { rows: found } = await db.query({
         name: 'wh.reserve.find',
         text: `SELECT r.reservation_id, r.status,
@@ -71,7 +72,7 @@ export default implement(Warehouse, { deps: {} }, ({ db }) => {
                FROM reservations r LEFT JOIN reservation_lines l USING (reservation_id)
                WHERE r.order_id = $1 GROUP BY r.reservation_id`,
         values: [orderId],
-      });
+      }, ctx);
       if (found.length > 0 && found[0].status !== 'RELEASED') {
         return { reservationId: found[0].reservation_id, orderId, status: found[0].status, lines: found[0].lines };
       }
@@ -116,14 +117,14 @@ export default implement(Warehouse, { deps: {} }, ({ db }) => {
           throw precondition('OUT_OF_STOCK', `SKU "${sku}": fewer than ${qty} units on hand`);
         }
         return { reservationId, orderId, status: 'RESERVED', lines: wanted };
-      });
+      }, ctx);
     },
 
-    release: ({ reservationId }) => settle(reservationId, 'RELEASED'),
+    release: ({ reservationId }, ctx) => settle(reservationId, 'RELEASED', ctx),
 
     // Locks the reservations in id order, then their stock rows in SKU order (as every other writer
     // does), then moves all their units to sold in one statement.
-    async commitMany({ reservationIds }) {
+    async commitMany({ reservationIds }, ctx) {
       return inTx(db, async (c) => {
         const { rows } = await c.query({
           name: 'wh.commitMany.lock',
@@ -157,10 +158,10 @@ export default implement(Warehouse, { deps: {} }, ({ db }) => {
           else failed.push({ reservationId: id, reason: `RESERVATION_${s}`, message: `reservation "${id}" is ${s}; it cannot become COMMITTED` });
         }
         return { committed, failed };
-      });
+      }, ctx);
     },
 
-    async restock({ returnId, orderId, lines }) {
+    async restock({ returnId, orderId, lines }, ctx) {
       const wanted = merge(lines);
       const units = wanted.reduce((n, l) => n + l.qty, 0);
       return inTx(db, async (c) => {
@@ -194,15 +195,15 @@ export default implement(Warehouse, { deps: {} }, ({ db }) => {
           if (back.rowCount === 0) throw precondition('NOT_SOLD', `SKU "${sku}": fewer than ${qty} units sold`);
         }
         return { returnId, restockedUnits: units };
-      });
+      }, ctx);
     },
 
-    async availability({ skus }) {
+    async availability({ skus }, ctx) {
       const { rows } = await db.query({
         name: 'wh.availability',
         text: 'SELECT sku, on_hand FROM stock WHERE sku = ANY($1::text[])',
         values: [skus],
-      });
+      }, ctx);
       const onHand = new Map<string, number>(rows.map((r) => [r.sku, r.on_hand]));
       return { items: skus.map((sku) => ({ sku, available: onHand.get(sku) ?? 0 })) };
     },

@@ -18,11 +18,11 @@ export default implement(Analytics, { deps: {} }, ({ db }) => ({
 
   // revenueCents is int32 on the wire: a long run can pass 2^31 cents, so the sum saturates there
   // rather than failing the call.
-  async summary() {
+  async summary(_input, ctx) {
     const { rows } = await db.query({
       name: 'analytics.summary',
       text: 'SELECT count(*)::int AS orders, least(coalesce(sum(total_cents), 0), 2147483647)::int AS revenue FROM events',
-    });
+    }, ctx);
     return { orders: rows[0].orders, revenueCents: rows[0].revenue };
   },
 }));

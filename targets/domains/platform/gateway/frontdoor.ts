@@ -6,20 +6,45 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Gateway } from '../../../contracts/platform/gateway.js';
 import type { Api } from '../../../kit/contract.js';
-import { newCtx, DEFAULT_TIMEOUT_MS } from '../../../kit/ctx.js';
+import { newCtx, parseRequestId, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../../../kit/ctx.js';
 import { ServiceError, invalid, toServiceError } from '../../../kit/errors.js';
 import { shape, validate } from '../../../kit/schema.js';
-import { parseJson, readBody, sendError, sendJson } from '../../../kit/transports/http-io.js';
+import { ensureJsonContent, guarded, parseJson, readBody, refuseConnect, sendError, sendJson } from '../../../kit/transports/http-io.js';
 
 type Method = keyof typeof Gateway.methods;
 interface Call { method: Method; input: Record<string, unknown>; created?: boolean; }
 
-const MAX_TIMEOUT_MS = 60_000;
+/**
+ * The request's URL. The target is read as a path even when it starts with "//" (new URL would take
+ * that for a host and throw on "//"); an absolute URL (proxy form) is accepted too, anything else is a 400.
+ */
+function requestUrl(req: http.IncomingMessage): URL {
+  const target = req.url ?? '/';
+  try {
+    if (target.startsWith('/')) return new URL(`http://gateway${target}`);
+    if (/^https?:\/\//i.test(target)) return new URL(target);
+  } catch { /* falls through to the 400 */ }
+  throw invalid('BAD_REQUEST_TARGET', `request target "${target.slice(0, 100)}" is not a path such as /api/checkout`);
+}
+
+/** A path segment as text; a malformed %-escape (e.g. %E0%A4%A) is the client's error, not ours. */
+function decodeSegment(raw: string, what: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw invalid('INVALID_INPUT', `${what}: "${raw.slice(0, 100)}" is not valid percent-encoded UTF-8`);
+  }
+}
 
 export function frontDoor(gateway: Api<typeof Gateway>, isReady: () => boolean) {
   let inFlight = 0;
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://gateway');
+  const server = http.createServer(guarded('gateway', async (req, res) => {
+    let url: URL;
+    try {
+      url = requestUrl(req);
+    } catch (err) {
+      return sendError(res, toServiceError(err));
+    }
     if (req.method === 'GET' && url.pathname === '/health/live') return sendJson(res, 200, '{"status":"live"}');
     if (req.method === 'GET' && url.pathname === '/health/ready') {
       return isReady() ? sendJson(res, 200, '{"status":"ready"}') : sendJson(res, 503, '{"status":"starting"}');
@@ -30,7 +55,7 @@ export function frontDoor(gateway: Api<typeof Gateway>, isReady: () => boolean) 
       const rpc = Gateway.methods[call.method];
       const problems = validate(rpc.input, call.input);
       if (problems.length) throw invalid('INVALID_INPUT', `${req.method} ${url.pathname}: ${problems.join('; ')}`);
-      const ctx = newCtx(String(req.headers['x-request-id'] ?? randomUUID()), timeoutOf(req), 'gateway');
+      const ctx = newCtx(parseRequestId(req.headers['x-request-id'], 'x-request-id') ?? randomUUID(), timeoutOf(req), 'gateway');
       const output = await (gateway[call.method] as (i: unknown, c: typeof ctx) => Promise<unknown>)(shape(rpc.input, call.input), ctx);
       sendJson(res, call.created ? 201 : 200, JSON.stringify(shape(rpc.output, output)));
     } catch (err) {
@@ -40,7 +65,8 @@ export function frontDoor(gateway: Api<typeof Gateway>, isReady: () => boolean) 
     } finally {
       inFlight--;
     }
-  });
+  }));
+  refuseConnect(server);
   server.keepAliveTimeout = 60_000;
   return {
     listen: (port: number, host = '127.0.0.1') => new Promise<number>((resolve, reject) => {
@@ -74,7 +100,7 @@ async function route(req: http.IncomingMessage, url: URL): Promise<Call> {
     return { method: 'checkout', created: true, input: { ...body, token: bearer(req), idempotencyKey: idempotencyKey(req) } };
   }
   if (m === 'GET' && path.startsWith('/api/products/')) {
-    return { method: 'browse', input: { sku: decodeURIComponent(path.slice('/api/products/'.length)) } };
+    return { method: 'browse', input: { sku: decodeSegment(path.slice('/api/products/'.length), 'path /api/products/<sku>') } };
   }
   if (m === 'GET' && path === '/api/search') {
     return { method: 'search', input: { q: url.searchParams.get('q') ?? undefined, limit: intParam(url, 'limit') } };
@@ -90,6 +116,7 @@ async function route(req: http.IncomingMessage, url: URL): Promise<Call> {
 }
 
 async function jsonBody(req: http.IncomingMessage, what: string): Promise<Record<string, unknown>> {
+  ensureJsonContent(req, what);
   const body = parseJson(await readBody(req), what);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('INVALID_INPUT', `${what}: body must be a JSON object`);
   return body as Record<string, unknown>;
@@ -111,14 +138,14 @@ function idempotencyKey(req: http.IncomingMessage): string {
 function intParam(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null) return undefined;
-  if (!/^\d+$/.test(raw)) throw invalid('INVALID_INPUT', `query parameter ${name}: expected a positive integer, got "${raw}"`);
+  if (!/^\d+$/.test(raw)) throw invalid('INVALID_INPUT', `query parameter ${name}: expected a positive integer, got "${String(raw).slice(0, 40)}"`);
   return Number(raw);
 }
 
 function timeoutOf(req: http.IncomingMessage): number {
   const raw = req.headers['x-timeout-ms'];
   if (raw === undefined) return DEFAULT_TIMEOUT_MS;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) throw invalid('INVALID_INPUT', `x-timeout-ms: expected an integer in 1…${MAX_TIMEOUT_MS}, got "${raw}"`);
+  const ms = /^\d{1,6}$/.test(String(raw)) ? Number(raw) : NaN;
+  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) throw invalid('INVALID_INPUT', `x-timeout-ms: expected an integer in 1…${MAX_TIMEOUT_MS}, got "${String(raw).slice(0, 40)}"`);
   return ms;
 }

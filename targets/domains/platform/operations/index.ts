@@ -2,8 +2,8 @@ import { Operations } from '../../../contracts/platform/operations.js';
 import { implement } from '../../../kit/implement.js';
 
 export default implement(Operations, { deps: {} }, ({ db }) => ({
-  async flags() {
-    const { rows } = await db.query({ name: 'operations.flags', text: 'SELECT name, enabled FROM flags ORDER BY name' });
+  async flags(_input, ctx) {
+    const { rows } = await db.query({ name: 'operations.flags', text: 'SELECT name, enabled FROM flags ORDER BY name' }, ctx);
     return { flags: rows.map((r) => ({ name: r.name, enabled: r.enabled })) };
   },
 }));

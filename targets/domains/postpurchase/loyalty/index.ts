@@ -21,12 +21,12 @@ export default implement(Loyalty, { deps: {} }, ({ db }) => ({
     return { processed: rows[0].processed, failed: [] };
   },
 
-  async balance({ customerId }) {
+  async balance({ customerId }, ctx) {
     const { rows } = await db.query({
       name: 'loyalty.balance',
       text: 'SELECT points FROM accounts WHERE customer_id = $1',
       values: [customerId],
-    });
+    }, ctx);
     return { customerId, points: rows.length > 0 ? rows[0].points : 0 };
   },
 }));

@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import { Order } from '../../../contracts/commerce/order.js';
 import { Payment } from '../../../contracts/commerce/payment.js';
 import { Warehouse } from '../../../contracts/logistics/warehouse.js';
 import { Return } from '../../../contracts/postpurchase/return.js';
 import { notFound, precondition } from '../../../kit/errors.js';
-import { implement } from '../../../kit/implement.js';
+import type { Ctx } from '../../../kit/ctx.js';
+import { implement, type ServiceDb } from '../../../kit/implement.js';
 
 // Another customer's order is reported as unknown: the answer must not reveal that it exists.
 const unknownOrder = (orderId: string) => notFound('UNKNOWN_ORDER', `unknown order "${orderId}"`);
 
 /** A return recorded before: its own key replays the answer, any other key is refused. */
-async function recorded(db: pg.Pool, customerId: string, orderId: string, idempotencyKey: string) {
+async function recorded(db: ServiceDb, customerId: string, orderId: string, idempotencyKey: string, ctx: Ctx) {
   const { rows } = await db.query({
     name: 'return.find',
     text: 'SELECT return_id, customer_id, idempotency_key, status, refund_cents, restocked_units FROM returns WHERE order_id = $1',
     values: [orderId],
-  });
+  }, ctx);
   if (rows.length === 0) return undefined;
   const r = rows[0];
   if (r.customer_id !== customerId) throw unknownOrder(orderId);
@@ -26,7 +26,7 @@ async function recorded(db: pg.Pool, customerId: string, orderId: string, idempo
 
 export default implement(Return, { deps: { order: Order, payment: Payment, warehouse: Warehouse } }, ({ deps, db }) => ({
   async create({ customerId, orderId, idempotencyKey }, ctx) {
-    const before = await recorded(db, customerId, orderId, idempotencyKey);
+    const before = await recorded(db, customerId, orderId, idempotencyKey, ctx);
     if (before) return before;
     const returnId = `ret-${createHash('sha256').update(orderId).digest('hex').slice(0, 20)}`;
     const order = await deps.order.get({ orderId }, ctx);
@@ -45,9 +45,9 @@ export default implement(Return, { deps: { order: Order, payment: Payment, wareh
       text: `INSERT INTO returns (return_id, order_id, customer_id, idempotency_key, status, refund_cents, restocked_units)
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
       values: [returnId, orderId, customerId, idempotencyKey, answer.status, answer.refundCents, answer.restockedUnits],
-    });
+    }, ctx);
     // A concurrent return of the same order got there first.
-    if (rowCount === 0) return (await recorded(db, customerId, orderId, idempotencyKey))!;
+    if (rowCount === 0) return (await recorded(db, customerId, orderId, idempotencyKey, ctx))!;
     return answer;
   },
 }));

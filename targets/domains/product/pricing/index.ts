@@ -6,7 +6,7 @@ import { convert, divRound, INT32_MAX } from './money.js';
 export default implement(Pricing, { deps: {} }, ({ db }) => ({
   // Hot path: one round trip brings each line's base price and override plus the rate and the tax.
   // The left joins keep every requested line (in request order) so unknown values show up as nulls.
-  async quote({ lines, currency, country }) {
+  async quote({ lines, currency, country }, ctx) {
     // The transports validate this; an in-process caller is only held to it here.
     if (lines.length === 0) throw invalid('INVALID_INPUT', 'pricing.quote: lines: expected at least one line');
     const { rows } = await db.query({
@@ -19,7 +19,7 @@ export default implement(Pricing, { deps: {} }, ({ db }) => ({
              LEFT JOIN tax_rates t ON t.country = $4
              ORDER BY r.n`,
       values: [lines.map((l) => l.sku), lines.map((l) => l.qty), currency, country],
-    });
+    }, ctx);
     if (rows[0].ppm === null) throw invalid('UNKNOWN_CURRENCY', `unknown currency "${currency}"`);
     if (rows[0].bp === null) throw invalid('UNKNOWN_COUNTRY', `unknown country "${country}"`);
     const unknown = [...new Set(rows.filter((r) => r.base_cents === null).map((r) => r.sku as string))];

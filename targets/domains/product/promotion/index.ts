@@ -4,7 +4,7 @@ import { implement } from '../../../kit/implement.js';
 
 export default implement(Promotion, { deps: {} }, ({ db }) => ({
   // One round trip: the tier's discount and the coupon (if any) side by side; nulls mean unknown.
-  async apply({ coupon, subtotalCents, customerTier }) {
+  async apply({ coupon, subtotalCents, customerTier }, ctx) {
     const { rows } = await db.query({
       name: 'promotion.apply',
       text: `SELECT t.pct, c.code, c.percent_off, c.amount_off_cents, c.min_subtotal_cents
@@ -12,7 +12,7 @@ export default implement(Promotion, { deps: {} }, ({ db }) => ({
              LEFT JOIN tier_discounts t ON t.tier = $1
              LEFT JOIN coupons c ON c.code = $2`,
       values: [customerTier, coupon],
-    });
+    }, ctx);
     const r = rows[0];
     if (r.pct === null) throw invalid('UNKNOWN_TIER', `unknown customer tier "${customerTier}"`);
     if (coupon !== '' && r.code === null) throw invalid('UNKNOWN_COUPON', `unknown coupon "${coupon}"`);

@@ -3,7 +3,7 @@ import { implement } from '../../../kit/implement.js';
 
 export default implement(Search, { deps: {} }, ({ db }) => ({
   // Ordered by the rounded score that is returned, so equal scores visibly fall back to SKU order.
-  async query({ q, limit }) {
+  async query({ q, limit }, ctx) {
     const { rows } = await db.query({
       name: 'search.query',
       text: `SELECT sku, name, category, round(ts_rank(tsv, query)::numeric, 4)::float8 AS score
@@ -12,7 +12,7 @@ export default implement(Search, { deps: {} }, ({ db }) => ({
              ORDER BY score DESC, sku
              LIMIT $2`,
       values: [q, limit],
-    });
+    }, ctx);
     return { hits: rows.map((r) => ({ sku: r.sku, name: r.name, category: r.category, score: r.score })) };
   },
 }));
