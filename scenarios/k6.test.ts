@@ -296,9 +296,17 @@ describe('importK6Summary', () => {
     expect(all.serviceTimeMs).toEqual(all.latencyMs);
     expect(all.histogram).toBe('');
     expect(all.ok).toBe(490);
-    expect(all.errors).toEqual({ 'status 409': 4, timeout: 5, unclassified: 1 });
+    // The 2 dropped iterations are failed sends, as in the builtin driver; with the 5 timeouts they are
+    // 7 of 502 sends (> 1 %), so the percentiles are lower bounds.
+    expect(all.errors).toEqual({ 'status 409': 4, timeout: 5, unclassified: 1, dropped: 2 });
+    expect(all.droppedOrTimedOutShare).toBeCloseTo(7 / 502, 5);
+    expect(all.lowerBound).toBe(true);
+    const perWorkflowDropped = r.workflows.slice(1).reduce((t, w) => t + (w.errors.dropped ?? 0), 0);
+    expect(perWorkflowDropped).toBe(2);
     const browse = r.workflows.find((w) => w.workflow === 'browse')!;
     expect(browse).toMatchObject({ ok: 194, errors: { timeout: 5, unclassified: 1 } });
+    expect(browse.lowerBound).toBe(true);
+    expect(r.workflows.find((w) => w.workflow === 'search')!.lowerBound).toBe(false);
     expect(browse.latencyMs.p99).toBe(5);
     expect(r.workflows.map((w) => w.workflow)).toEqual(['all', 'checkout', 'browse', 'search', 'history', 'return']);
     // Verdicts: the scenario's thresholds, not the always-true ones that make k6 report sub-metrics.
@@ -311,6 +319,8 @@ describe('importK6Summary', () => {
     expect(warnings).toMatch(/NOT coordinated-omission corrected/);
     expect(warnings).toMatch(/HdrHistogram/);
     expect(warnings).toMatch(/dropped 2 iteration/);
+    expect(warnings).toMatch(/split across workflows by their mix weight/);
+    expect(warnings).toMatch(/lower bound/);
     expect(warnings).toMatch(/1 iteration\(s\) during the warm-up/);
     expect(warnings).toMatch(/1 return\(s\) went out as history/);
     expect(warnings).toMatch(/thresholds failed: http_req_failed/);

@@ -7,6 +7,7 @@ import { prepareDatabases } from '../../targets/db/prepare.js';
 import { startWiring, type RunningWiring } from '../../targets/wirings/supervisor.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
+import { isLowerBound } from './lower-bound.js';
 import { runSaturationInChild } from './driver-process.js';
 import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint, TailSample } from './results.js';
 import { checkoutTail } from './tail.js';
@@ -51,7 +52,8 @@ export async function runSaturationCell(opts: CellOptions & { connections: numbe
   const { m } = result;
   return {
     wiring: opts.wiring, scenario: opts.scenario.name, connections: m.connections, durationS: m.durationS, maxRps: m.maxRps,
-    latencyMs: m.latencyMs, errors: m.errors, errorKinds: m.errorKinds, cost: result.cost, invariantsOk: invariants.ok,
+    latencyMs: m.latencyMs, errors: m.errors, errorKinds: m.errorKinds, droppedOrTimedOutShare: m.droppedOrTimedOutShare, lowerBound: m.lowerBound,
+    cost: result.cost, invariantsOk: invariants.ok,
   };
 }
 
@@ -67,6 +69,7 @@ export async function runSweepCell(opts: CellOptions & { drive: DriveFn; points:
       points.push({
         wiring: opts.wiring, scenario: opts.scenario.name, fraction, offeredRps: d.offeredRps, achievedRps: d.achievedRps,
         latencyMs: all.latencyMs, errors: Object.values(all.errors).reduce((a, b) => a + b, 0), dropped: d.dropped, late: d.late,
+        lowerBound: isLowerBound(all),
       });
     }
     return points;

@@ -52,7 +52,7 @@ const cost = object({ processes: number, cpuSPer1kRequests: number, rssPeakMbSum
 const driver = object({
   driver: string, offeredRps: number, achievedRps: number, durationS: number, sent: number, dropped: number, late: number,
   schedulingLagMs: latency, warnings: list(string),
-  workflows: list(object({ workflow: string, latencyMs: latency, serviceTimeMs: latency, histogram: string, ok: number, errors: counts })),
+  workflows: list(object({ workflow: string, latencyMs: latency, serviceTimeMs: latency, histogram: string, ok: number, errors: counts, droppedOrTimedOutShare: optional(number), lowerBound: optional(boolean) })),
 });
 const run = object({
   runId: string,

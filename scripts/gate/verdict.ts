@@ -4,6 +4,7 @@ import type { RunResult } from '../bench/results.js';
 import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
 import { decideComparison, planComparisons, type Comparison } from './compare.js';
 import type { GateInputs, GateRun } from './inputs.js';
+import { anyLowerBound } from './trials.js';
 
 export const GATE_SCHEMA_VERSION = 1;
 
@@ -67,11 +68,19 @@ export function runGate(inputs: GateInputs, settings: GateSettings): GateResult 
     candidate: refOf(inputs.candidate),
     settings: { ...settings, gatedChecks, perCheckConfidence: 1 - 2 * tail },
     method: describeMethod(inputs, settings, tail),
-    warnings: inputs.warnings,
+    warnings: [...inputs.warnings, ...lowerBoundWarnings(inputs)],
     comparisons: decided,
     budgets: checked,
     broken,
   };
+}
+
+/** Where a run's latency is only "at least": it lost more than 1 % of some trial's sends to drops or timeouts. */
+function lowerBoundWarnings(inputs: GateInputs): string[] {
+  return ([['baseline', inputs.baseline], ['candidate', inputs.candidate]] as const).flatMap(([side, g]) => {
+    const where = [...g.trials].flatMap(([wiring, byWorkflow]) => [...byWorkflow].filter(([, t]) => anyLowerBound(t)).map(([workflow]) => `${wiring} ${workflow}`));
+    return where.length ? [`${side}: over 1 % of a trial's sends dropped or timed out in ${where.join(', ')}: those percentiles are lower bounds (≥), counted as errors in errorRate`] : [];
+  });
 }
 
 function refOf({ file, run }: GateRun): RunRef {
