@@ -3,13 +3,7 @@
 
 export const MISSING = '—';
 
-/** Middle value (mean of the two middle ones for an even count); undefined for no values. */
-export function median(xs: number[]): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+export { median } from '../scripts/bench/median.js';
 
 export function ratio(x: number | undefined, base: number | undefined): number | undefined {
   return x === undefined || base === undefined || base === 0 ? undefined : x / base;

@@ -11,6 +11,7 @@ import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type
 import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
+import { median as sharedMedian } from './bench/median.js';
 import { runMicro } from './bench/micro.js';
 import { clock, progress } from './bench/progress.js';
 import { checkRun } from './bench/run-file.js';
@@ -246,9 +247,7 @@ function ratio(x: number, m: number | undefined): string {
   return m ? `${(x / m).toFixed(2)}×` : '—';
 }
 
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-}
+const median = (xs: number[]): number => sharedMedian(xs) ?? Number.NaN;
 
 function printSummary(run: RunResult) {
   const e = run.environment;
