@@ -3,6 +3,8 @@
 
 export const MISSING = '—';
 
+import { atLeast } from '../scripts/bench/lower-bound.js';
+
 export { median } from '../scripts/bench/median.js';
 
 export function ratio(x: number | undefined, base: number | undefined): number | undefined {
@@ -19,6 +21,9 @@ export function num(x: number | undefined): string {
 }
 
 export const ms = (x: number | undefined) => (x === undefined ? MISSING : `${num(x)} ms`);
+
+/** A latency that is only "at least" (over 1 % of its sends dropped or timed out) reads "≥ 41 ms". */
+export const msAtLeast = (x: number | undefined, lowerBound: boolean | undefined) => (x === undefined ? MISSING : atLeast(ms(x), lowerBound));
 
 /** A duration given in µs, printed in the unit that keeps it readable (ns, µs or ms). */
 export function us(x: number | undefined): string {

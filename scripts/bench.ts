@@ -11,6 +11,7 @@ import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type
 import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
+import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from './bench/lower-bound.js';
 import { median as sharedMedian } from './bench/median.js';
 import { runMicro } from './bench/micro.js';
 import { clock, progress } from './bench/progress.js';
@@ -149,7 +150,7 @@ try {
     });
     saturationRows.push(row);
     plannedS -= saturationS;
-    bar.done(`${label}: ${row.maxRps.toFixed(0)} req/s max with ${row.connections} in flight (closed model), p99 ${row.latencyMs.p99.toFixed(1)} ms, ${row.errors} errors, invariants ${row.invariantsOk ? 'OK' : 'BROKEN'}`);
+    bar.done(`${label}: ${row.maxRps.toFixed(0)} req/s max with ${row.connections} in flight (closed model), p99 ${atLeast(`${row.latencyMs.p99.toFixed(1)} ms`, row.lowerBound)}, ${row.errors} errors, invariants ${row.invariantsOk ? 'OK' : 'BROKEN'}`);
   }
 
   const sweepPoints: SweepPoint[] = [];
@@ -165,7 +166,7 @@ try {
         onProgress: (p) => status(label, p.phase, live(p)),
       }));
       plannedS -= sweepS;
-      bar.done(`${label}: ${sweepPoints.filter((p) => p.wiring === wiring).map((p) => `${p.offeredRps} req/s → p99 ${p.latencyMs.p99.toFixed(1)} ms`).join(', ')}`);
+      bar.done(`${label}: ${sweepPoints.filter((p) => p.wiring === wiring).map((p) => `${p.offeredRps} req/s → p99 ${atLeast(`${p.latencyMs.p99.toFixed(1)} ms`, p.lowerBound)}`).join(', ')}`);
     }
   }
 
@@ -240,7 +241,9 @@ function describePlan(): string {
 
 function summaryOf(d: DriverResult): string {
   const all = d.workflows.find((w) => w.workflow === 'all');
-  return `p50 ${all?.latencyMs.p50.toFixed(2)} ms, p99 ${all?.latencyMs.p99.toFixed(2)} ms, ${d.achievedRps.toFixed(0)} of ${d.offeredRps.toFixed(0)} req/s`;
+  const lb = all && isLowerBound(all);
+  return `p50 ${atLeast(`${all?.latencyMs.p50.toFixed(2)} ms`, lb)}, p99 ${atLeast(`${all?.latencyMs.p99.toFixed(2)} ms`, lb)}, ${d.achievedRps.toFixed(0)} of ${d.offeredRps.toFixed(0)} req/s` +
+    (d.dropped ? `, ${d.dropped} dropped` : '');
 }
 
 function ratio(x: number, m: number | undefined): string {
@@ -261,15 +264,16 @@ function printSummary(run: RunResult) {
         wiring, p50: median(all.map((a) => a.latencyMs.p50)), p99: median(all.map((a) => a.latencyMs.p99)),
         rps: median(cs.map((c) => c.driver.achievedRps)), cpu: median(cs.map((c) => c.cost.cpuSPer1kRequests)),
         procs: cs[0].processes, errors: all.reduce((t, a) => t + Object.values(a.errors).reduce((x, y) => x + y, 0), 0),
-        ok: cs.every((c) => c.invariants.ok),
+        ok: cs.every((c) => c.invariants.ok), lowerBound: all.some(isLowerBound),
       };
     });
     const mono = rows.find((r) => r.wiring === 'monolith');
     console.log(`${describeArrival(scenario)}; medians over ${trials} trial(s)`);
     console.log('wiring            procs   p50 ms    p99 ms   ×mono p99   req/s   CPU s/1k req  ×mono CPU  errors  invariants');
     for (const r of rows) {
-      console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(10)}${ratio(r.p99, mono?.p99).padStart(12)}${r.rps.toFixed(0).padStart(8)}${r.cpu.toFixed(3).padStart(15)}${ratio(r.cpu, mono?.cpu).padStart(11)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
+      console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${atLeast(r.p50.toFixed(2), r.lowerBound).padStart(9)}${atLeast(r.p99.toFixed(2), r.lowerBound).padStart(10)}${ratio(r.p99, mono?.p99).padStart(12)}${r.rps.toFixed(0).padStart(8)}${r.cpu.toFixed(3).padStart(15)}${ratio(r.cpu, mono?.cpu).padStart(11)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
     }
+    if (rows.some((r) => r.lowerBound)) console.log(`  ≥: over ${LOWER_BOUND_SHARE * 100} % of a trial's sends were dropped or timed out (counted in errors): the percentile is a lower bound`);
     const warnings = [...new Set(run.cells.flatMap((c) => c.driver.warnings.map((w) => `${c.wiring}: ${w}`)))];
     for (const w of warnings) console.log(`  ! ${w}`);
   }
@@ -278,7 +282,7 @@ function printSummary(run: RunResult) {
     console.log(`\nsaturation (closed model, ${SATURATION.connections} in flight, ${scenario.name} mix)`);
     console.log('wiring            max req/s  ×mono   p99 ms   CPU s/1k req  errors  invariants');
     for (const r of run.saturation) {
-      console.log(`${r.wiring.padEnd(18)}${r.maxRps.toFixed(0).padStart(9)}${ratio(r.maxRps, mono?.maxRps).padStart(7)}${r.latencyMs.p99.toFixed(1).padStart(9)}${r.cost.cpuSPer1kRequests.toFixed(3).padStart(15)}${String(r.errors).padStart(8)}  ${r.invariantsOk ? 'OK' : 'BROKEN'}`);
+      console.log(`${r.wiring.padEnd(18)}${r.maxRps.toFixed(0).padStart(9)}${ratio(r.maxRps, mono?.maxRps).padStart(7)}${atLeast(r.latencyMs.p99.toFixed(1), r.lowerBound).padStart(9)}${r.cost.cpuSPer1kRequests.toFixed(3).padStart(15)}${String(r.errors).padStart(8)}  ${r.invariantsOk ? 'OK' : 'BROKEN'}`);
     }
   }
   if (run.sweep?.length) {
@@ -287,9 +291,9 @@ function printSummary(run: RunResult) {
     console.log(`wiring            ${fractions.map((f) => `${Math.round(f * 100)} %`.padStart(10)).join('')}`);
     for (const wiring of new Set(run.sweep.map((p) => p.wiring))) {
       const cells = fractions.map((f) => run.sweep!.find((p) => p.wiring === wiring && p.fraction === f));
-      console.log(`${wiring.padEnd(18)}${cells.map((p) => (p ? p.latencyMs.p99.toFixed(1) + (p.achievedRps < 0.95 * p.offeredRps ? '*' : '') : '—').padStart(10)).join('')}`);
+      console.log(`${wiring.padEnd(18)}${cells.map((p) => (p ? atLeast(p.latencyMs.p99.toFixed(1), p.lowerBound) + (p.achievedRps < 0.95 * p.offeredRps ? '*' : '') : '—').padStart(10)).join('')}`);
     }
-    console.log('  * achieved less than 95 % of the offered rate: past this wiring\'s knee');
+    console.log('  * achieved less than 95 % of the offered rate: past this wiring\'s knee; ≥: over 1 % dropped or timed out, a lower bound');
   }
   if (run.micro.length) {
     console.log('\nmicro (one call, 1 in flight)          p50 µs     p99 µs    ops/s');
