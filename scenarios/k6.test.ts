@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -135,6 +136,30 @@ describe('renderK6Script: one script per scenario file', () => {
     expect(options.scenarios.measure).toMatchObject({ executor: 'constant-vus', vus: 4, duration: '3s', startTime: '1s' });
     expect(options.thresholds.dropped_iterations).toEqual(['count<=0']);
   });
+});
+
+describe('the rendered scripts type-check against @types/k6', () => {
+  it('every shipped scenario: tsc --noEmit (allowJs, checkJs, types k6) reports nothing', () => {
+    const dir = path.join(tmp, 'typecheck');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const file of scenarioFiles) {
+      fs.writeFileSync(path.join(dir, file.replace(/\.json$/, '.js')), renderK6Script(loadScenario(file.replace(/\.json$/, '')), { targetUrl: TARGET, runTag: RUN_TAG }));
+    }
+    const root = path.resolve('node_modules');
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        allowJs: true, checkJs: true, noEmit: true, strict: false, target: 'es2020', module: 'esnext', moduleResolution: 'node',
+        // k6 has no Node or DOM: only its own API may be in scope.
+        lib: ['es2020'], types: ['k6'], typeRoots: [path.join(root, '@types')],
+      },
+      include: ['*.js', '*.d.ts'],
+    }));
+    // k6 has a console (its JavaScript API documents console.log), which @types/k6 2.3.0 does not declare.
+    fs.writeFileSync(path.join(dir, 'k6-console.d.ts'), 'declare var console: { log(...args: unknown[]): void; warn(...args: unknown[]): void; error(...args: unknown[]): void };\n');
+    const r = spawnSync(process.execPath, [path.join(root, 'typescript', 'bin', 'tsc'), '-p', path.join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr, 'tsc on the rendered k6 scripts').toBe('');
+    expect(r.status).toBe(0);
+  }, 120_000);
 });
 
 describe('the rendered script under a k6 stand-in', () => {

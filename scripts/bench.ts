@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadScenario, ScenarioError, type Scenario } from '../scenarios/scenario.js';
 import { DB_HELP, openDatabases, type Databases } from '../targets/db/connect.js';
-import { generateReports } from '../reports/generate.js';
+import { DEFAULT_REPORTS_DIR, generateReports } from '../reports/generate.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
 import { HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
 import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type DriveProgress } from './bench/cell.js';
@@ -14,6 +14,7 @@ import { k6Missing, k6Path, runK6 } from './bench/k6.js';
 import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from './bench/lower-bound.js';
 import { median as sharedMedian } from './bench/median.js';
 import { runMicro } from './bench/micro.js';
+import { shapeScenario } from './bench/shape-scenario.js';
 import { clock, progress } from './bench/progress.js';
 import { checkRun } from './bench/run-file.js';
 import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from './bench/results.js';
@@ -46,11 +47,12 @@ const USAGE = `usage: npm run bench -- [options]
   --saturation / --no-saturation    find each wiring's maximum throughput (autocannon; default profile: on)
   --sweep                           latency at ${SWEEP_FRACTIONS.map((f) => `${f * 100} %`).join(', ')} of the monolith's maximum throughput (full profile: on)
   --rate <req/s>                    override the scenario's constant rate
-  --duration <s>                    override the measured duration
+  --duration <s>                    override the measured duration (a --scenario file.json otherwise keeps its own
+                                    durationS and warmupS; a named scenario takes the profile's)
   --trials <n>                      repeat every cell n times, interleaved across wirings
   --target <url>                    drive an already running gateway instead of starting wirings
   --inject-delay <svc=ms,…>         artificial handler delay (off by default; recorded)
-  --out <dir>                       default: results/<run-id>
+  --out <dir>                       run.json there, its report in <dir>/report/ (default: results/<run-id>, report in reports/<run-id>/)
   --db <…>                          ${DB_HELP}
   --no-micro                        skip the micro table`;
 
@@ -83,8 +85,14 @@ try {
   fail((e as Error).message, 2);
 }
 let scenario: Scenario;
+let durations: string;
 try {
-  scenario = shapeScenario(loadScenario(values.scenario ?? profile.scenario));
+  const shaped = shapeScenario(loadScenario(values.scenario ?? profile.scenario), {
+    explicitFile: (values.scenario ?? '').endsWith('.json'), profileName: values.profile!, profile,
+    durationS: num(values.duration, 'duration'), rateRps: num(values.rate, 'rate'),
+  });
+  scenario = shaped.scenario;
+  durations = shaped.durations;
 } catch (e) {
   fail((e as Error).message, e instanceof ScenarioError ? 2 : 1);
 }
@@ -117,6 +125,7 @@ const live = (p: DriveProgress) => ` · ${Math.round(p.rateRps)} req/s · p99 ${
 
 try {
   log(`splitbench ${runId}: ${describePlan()}, ${env.cores} × ${env.cpuModel}, node ${env.node}`);
+  log(`${scenario.name}: ${durations}`);
   const db: Databases | undefined = values.target ? undefined : await openDatabases(values.db, log);
   if (db) shutdown.add(db.stop);
   const base = (wiring: string, runTag: string) => ({ wiring, scenario, runTag, db: db!, injectDelay: values['inject-delay'], onStop: (stop: () => Promise<void>) => shutdown.add(stop) });
@@ -196,7 +205,9 @@ try {
   printSummary(run);
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
   try {
-    console.log(`report: ${path.relative(process.cwd(), generateReports([outDir]).runPages[0])}`);
+    // The report follows --out (beside its run.json); without it, reports/<run-id>/ as ever.
+    const reportsDir = values.out ? path.join(outDir, 'report') : DEFAULT_REPORTS_DIR;
+    console.log(`report: ${path.relative(process.cwd(), generateReports([outDir], reportsDir).runPages[0])}`);
   } catch (e) {
     log(`report not written: ${(e as Error).message}`);
   }
@@ -215,13 +226,6 @@ function builtin(targetUrl: string, s: Scenario, runTag: string, onProgress: Par
 
 function viaK6(targetUrl: string, s: Scenario, runTag: string, onProgress: Parameters<DriveFn>[3]) {
   return runK6(s, { targetUrl, runTag, outDir, onProgress });
-}
-
-function shapeScenario(s: Scenario): Scenario {
-  const rate = num(values.rate, 'rate');
-  const durationS = num(values.duration, 'duration') ?? (s.arrival.model === 'ramp' ? undefined : profile.durationS);
-  const arrival = rate === undefined ? s.arrival : s.arrival.model === 'constant' ? { ...s.arrival, rateRps: rate } : fail(`--rate applies to constant-rate scenarios; ${s.name} is ${s.arrival.model}`, 2);
-  return { ...s, arrival, durationS: durationS ?? s.durationS, warmupS: profile.warmupS ?? s.warmupS };
 }
 
 function describeArrival(s: Scenario): string {
