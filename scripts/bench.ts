@@ -254,7 +254,9 @@ function ratio(x: number, m: number | undefined): string {
   return m ? `${(x / m).toFixed(2)}×` : '—';
 }
 
-const median = (xs: number[]): number => sharedMedian(xs) ?? Number.NaN;
+function median(xs: number[]): number {
+  return sharedMedian(xs) ?? Number.NaN;
+}
 
 function printSummary(run: RunResult) {
   const e = run.environment;
