@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { importK6Summary, k6Missing, k6Path, runK6, type K6Summary } from '../scripts/bench/k6.js';
+import { describeWith } from '../scripts/describe-with.js';
+import { importK6Summary, k6Missing, runK6, type K6Summary } from '../scripts/bench/k6.js';
 import {
   K6_DROPPED_MEASURE, droppedBound, k6ErrorCounter, k6MeasureMetric, mixTable, pickWorkflow, renderK6Script, sentWorkflows,
 } from './k6.js';
@@ -407,14 +408,10 @@ setTimeout(() => {
 });
 
 // ---- the real thing, where k6 is installed ----
-const K6 = k6Path();
-if (!K6) console.warn(`k6 end-to-end test skipped: k6 not found: ${k6Missing()}`);
-
-describe('k6 end-to-end', () => {
+describeWith('k6', 'k6 end-to-end', () => {
   let server: http.Server;
   let url = '';
   beforeAll(async () => {
-    if (!K6) return;
     server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
@@ -434,7 +431,7 @@ describe('k6 end-to-end', () => {
   });
   afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-  it.skipIf(!K6)(`runs a tiny constant-rate scenario and imports its summary${K6 ? '' : ` (skipped: k6 not found; ${k6Missing()})`}`, async () => {
+  it('runs a tiny constant-rate scenario and imports its summary', async () => {
     const scenario = scenarioOf({ arrival: { model: 'constant', rateRps: 20 } });
     const r = await runK6(scenario, { targetUrl: url, runTag: `e2e-${Date.now()}`, outDir: path.join(tmp, 'e2e') });
     expect(r.driver).toBe('k6');
