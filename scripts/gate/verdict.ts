@@ -100,5 +100,6 @@ function describeMethod(inputs: GateInputs, s: GateSettings, tail: number): stri
     `Absolute comparisons (not the same-run ratios) are widened by a ${pct(s.runDrift)} spread between whole runs, which no interval inside one run can see. ` +
     `Regressed/improved: the interval excludes 1 and the change is at least ${pct(s.minEffect)}. ` +
     `${inputs.sameEnvironment ? 'Gated: every comparison and budget.' : 'Environments differ: absolute comparisons are shown, not gated; same-run ratios and budgets gate.'} ` +
-    `Budgets (scenario slo) on the candidate alone: missed when the whole interval is past the limit.`;
+    `Budgets (scenario slo) on the candidate alone: missed when the whole interval is past the limit. ` +
+    `A dropped send (maxInFlight reached) is a failed request in errorRate; a trial with over 1 % of its sends dropped or timed out has lower-bound percentiles (≥): never "improved", and a latency budget on them is at best borderline.`;
 }
