@@ -8,5 +8,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // The default output, then every skipped test and why in the last lines (CI=true: a skip fails).
+    reporters: ['default', './scripts/skipped-reporter.ts'],
   },
 });

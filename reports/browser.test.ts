@@ -5,28 +5,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../scripts/describe-with.js';
+import { CHROMIUM_PATH } from '../scripts/test-tools.js';
 import { readRun } from '../scripts/bench/run-file.js';
 import { generateReports } from './generate.js';
 import { runPage } from './run-page.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture.run.json');
 const OUT = path.resolve('.splitbench/report-test');
 
 let browser: Browser;
 let written: ReturnType<typeof generateReports>;
 
-beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
+const setUp = async () => {
   fs.rmSync(OUT, { recursive: true, force: true });
   const second = path.join(OUT, 'input', 'fixture-synthetic-2');
   fs.mkdirSync(second, { recursive: true });
   fs.writeFileSync(path.join(second, 'run.json'), JSON.stringify({ ...readRun(FIXTURE), runId: 'fixture-synthetic-2' }));
   written = generateReports([FIXTURE, second], path.join(OUT, 'reports'));
-  browser = await chromium.launch({ executablePath: CHROMIUM });
-});
-afterAll(async () => { await browser?.close(); });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH });
+};
 
 /** Opens a report file and collects what the page says and asks for while it draws its charts. */
 async function open(file: string, width: number) {
@@ -47,8 +46,11 @@ const chartsDrawn = (page: Page) => page.$$eval('.chart', (charts) => charts.map
   width: c.querySelector('svg, canvas')!.getBoundingClientRect().width,
 })));
 
-describe('the report in Chromium, opened from disk', () => {
-  for (const width of [1000, 390]) {
+describeWith('chromium', 'the report in Chromium, opened from disk', () => {
+  beforeAll(setUp);
+  afterAll(async () => { await browser?.close(); });
+
+  for (const width of [1280, 1000, 390]) {
     it(`draws every chart at ${width} px, fetches nothing, logs no error or warning`, async () => {
       const expected = runPage(readRun(FIXTURE), 'x').charts.map((c) => c.id);
       const { page, problems, requests } = await open(written.runPages[0], width);
@@ -59,6 +61,23 @@ describe('the report in Chromium, opened from disk', () => {
         expect(c.width, `${c.id} fits ${width} px`).toBeLessThanOrEqual(width);
       }
       expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling of the page').toBeLessThanOrEqual(width);
+      expect(await page.evaluate(() => [document.body.scrollWidth, document.body.clientWidth]).then(([sw, cw]) => sw <= cw), 'body scrollWidth ≤ clientWidth').toBe(true);
+      // A wide table may be wider than the page, but only inside a wrapper that scrolls sideways and itself fits.
+      const tables = await page.$$eval('table', (ts) => ts.map((t, i) => {
+        const wrapper = t.parentElement!;
+        return {
+          i, caption: t.caption?.textContent?.slice(0, 40) ?? t.querySelector('th')?.textContent?.slice(0, 40),
+          scrolls: wrapper.classList.contains('scroll') && ['auto', 'scroll'].includes(getComputedStyle(wrapper).overflowX),
+          wrapperRight: wrapper.getBoundingClientRect().right,
+          fits: t.getBoundingClientRect().width <= wrapper.clientWidth + 0.5,
+        };
+      }));
+      expect(tables.length).toBeGreaterThan(0);
+      for (const t of tables) {
+        expect(t.scrolls, `table ${t.i} (${t.caption}) is inside a sideways-scrolling wrapper`).toBe(true);
+        expect(t.wrapperRight, `table ${t.i} (${t.caption}): its wrapper fits ${width} px`).toBeLessThanOrEqual(width);
+      }
+      if (width >= 1280) expect(tables.filter((t) => !t.fits).map((t) => t.caption), `at ${width} px every table fits without scrolling`).toEqual([]);
       expect(problems).toEqual([]);
       expect(requests.filter((u) => !/^(file|data|blob|about):/.test(u))).toEqual([]);
       await page.screenshot({ path: path.join(OUT, `screenshot-${width}.png`), fullPage: true });

@@ -3,13 +3,9 @@
 
 export const MISSING = '—';
 
-/** Middle value (mean of the two middle ones for an even count); undefined for no values. */
-export function median(xs: number[]): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+import { atLeast } from '../scripts/bench/lower-bound.js';
+
+export { median } from '../scripts/bench/median.js';
 
 export function ratio(x: number | undefined, base: number | undefined): number | undefined {
   return x === undefined || base === undefined || base === 0 ? undefined : x / base;
@@ -25,6 +21,9 @@ export function num(x: number | undefined): string {
 }
 
 export const ms = (x: number | undefined) => (x === undefined ? MISSING : `${num(x)} ms`);
+
+/** A latency that is only "at least" (over 1 % of its sends dropped or timed out) reads "≥ 41 ms". */
+export const msAtLeast = (x: number | undefined, lowerBound: boolean | undefined) => (x === undefined ? MISSING : atLeast(ms(x), lowerBound));
 
 /** A duration given in µs, printed in the unit that keeps it readable (ns, µs or ms). */
 export function us(x: number | undefined): string {

@@ -156,6 +156,20 @@ describe('what the page must say plainly', () => {
     expect(page.html).toMatch(/<section id="load">.*This run has no latency-vs-load sweep/s);
   });
 
+  it('a cell with over 1 % of its sends dropped or timed out shows its percentiles as lower bounds', () => {
+    const run = fixture();
+    const wiring = run.cells.find((c) => c.wiring !== 'monolith')!.wiring;
+    for (const c of run.cells.filter((x) => x.wiring !== 'monolith')) {
+      for (const w of c.driver.workflows) { w.errors = { ...w.errors, dropped: Math.ceil(w.ok * 0.05) }; delete w.lowerBound; }
+    }
+    const html = runPage(run, 'x').html;
+    const costSection = html.slice(html.indexOf('<section id="cost">'), html.indexOf('</section>', html.indexOf('<section id="cost">')));
+    const rowOf = (w: string) => costSection.match(new RegExp(`<tr><th scope="row">${w.replace('/', '\\/')}</th>.*?</tr>`, 's'))?.[0] ?? '';
+    expect(rowOf(wiring)).toMatch(/≥ [\d.,]+ ms/);
+    expect(rowOf('monolith')).not.toContain('≥');
+    expect(verdicts(run).map((v) => v.text).join(' ')).toMatch(new RegExp(`≥ [\\d.,]+ ms`));
+  });
+
   it('a run with broken invariants is flagged in red before the verdict', () => {
     const run = fixture();
     run.cells[3].invariants = { ...run.cells[3].invariants, ok: false, checks: [{ name: 'one authorized payment per order', ok: false, detail: '2 of 480 orders violate it' }] };

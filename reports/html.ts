@@ -34,7 +34,9 @@ const STYLE = `
 :root { --fg: #1d1d1f; --muted: #5f6368; --line: #dadce0; --bad: #b00020; --warn: #8a5a00; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); }
-main { max-width: 980px; margin: 0 auto; padding: 16px; }
+/* Wide enough for the widest table at 1280 px; running text keeps a readable measure. */
+main { max-width: 1240px; margin: 0 auto; padding: 16px; }
+main p, main ul, main ol, main dl, figcaption { max-width: 980px; }
 h1 { font-size: 1.6rem; margin: 0.5rem 0; } h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid var(--line); }
 .sub, figcaption, .note, caption { color: var(--muted); font-size: 0.92rem; }
 caption { text-align: left; padding: 4px 0; }

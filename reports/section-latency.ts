@@ -1,7 +1,7 @@
 // Sections 2–4: the cost-of-splitting table, the percentile spectrum, latency vs offered load.
 import type { RunResult } from '../scripts/bench/results.js';
 import { spectrumChart, sweepChart } from './charts.js';
-import { MISSING, ms, num, ratio, times } from './format.js';
+import { MISSING, msAtLeast, num, ratio, times } from './format.js';
 import { esc, figure, table, type Row } from './html.js';
 import type { Section } from './section.js';
 import { spectrum } from './spectrum.js';
@@ -25,7 +25,7 @@ export function costTable(run: RunResult): Section {
     for (const r of rows.filter((x) => x.workflow === workflow)) {
       const c = costs.get(r.wiring);
       const isBase = r.wiring === BASELINE;
-      const lat = (v: number, b: number | undefined) => withRatio(ms(v), ratio(v, b), isBase);
+      const lat = (v: number, b: number | undefined) => withRatio(msAtLeast(v, r.lowerBound), ratio(v, b), isBase);
       body.push([
         esc(r.wiring),
         withRatio(num(c?.processes), ratio(c?.processes, base?.processes), isBase),
@@ -44,7 +44,8 @@ export function costTable(run: RunResult): Section {
     'each figure also as a multiple of the monolith\'s. CPU: seconds of CPU of every process of the wiring per 1,000 requests answered in the measured window, the database\'s CPU beside it; ' +
     'peak RSS summed over the wiring\'s processes; CPU, RSS and the achieved rate are per wiring (the whole workload), so they repeat across workflows. ' +
     (hasSaturation ? 'Max throughput: closed model (autocannon) with the scenario\'s mix, completed requests per second. ' : 'Max throughput: not measured in this run (no saturation runs; <code>--saturation</code> or the default profile measure it). ') +
-    '⚠: the wiring fell more than 5 % short of the offered rate, so its latency is that of an overloaded queue.</p>';
+    '⚠: the wiring fell more than 5 % short of the offered rate, so its latency is that of an overloaded queue. ' +
+    '≥: over 1 % of a trial\'s sends were dropped (no free slot within maxInFlight: no latency at all) or timed out (latency = the timeout), so the figure is a lower bound; both count in errors.</p>';
   return { html, charts: [] };
 }
 

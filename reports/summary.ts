@@ -1,6 +1,7 @@
 // The run reduced to what the report compares: per wiring × workflow latency and per wiring cost,
 // each the median over the run's trials.
 import type { Cell, RunResult } from '../scripts/bench/results.js';
+import { isLowerBound } from '../scripts/bench/lower-bound.js';
 import { median } from './format.js';
 
 export const BASELINE = 'monolith';
@@ -15,6 +16,8 @@ export interface LatencyRow {
   /** Requests that succeeded and that failed (error status, timeout, connection), summed over trials. */
   ok: number;
   errors: number;
+  /** A trial lost over 1 % of its sends to drops or timeouts: the percentiles are lower bounds. */
+  lowerBound: boolean;
 }
 
 export interface WiringCost {
@@ -63,6 +66,7 @@ export function latencyRows(run: RunResult): LatencyRow[] {
       p50Ms: med((l) => l.p50), p99Ms: med((l) => l.p99), p999Ms: med((l) => l.p999),
       ok: results.reduce((t, r) => t + r.ok, 0),
       errors: results.reduce((t, r) => t + Object.values(r.errors).reduce((a, b) => a + b, 0), 0),
+      lowerBound: results.some(isLowerBound),
     }];
   }));
 }

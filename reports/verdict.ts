@@ -1,7 +1,7 @@
 // One sentence per workflow saying what splitting cost, generated from the run's medians, and one for
 // maximum throughput when the run measured it.
 import type { RunResult } from '../scripts/bench/results.js';
-import { ms, num, ratio, times } from './format.js';
+import { msAtLeast, num, ratio, times } from './format.js';
 import { BASELINE, describeArrival, keptRate, latencyRows, wiringCosts, type LatencyRow, type WiringCost } from './summary.js';
 
 /** `topic` is a workflow, or "max throughput". */
@@ -36,14 +36,14 @@ function sentence(run: RunResult, workflow: string, rows: LatencyRow[], costs: M
   const base = rows.find((r) => r.wiring === BASELINE);
   const splits = rows.filter((r) => r.wiring !== BASELINE);
   const load = loadPhrase(run, costs.get(base?.wiring ?? rows[0].wiring));
-  if (!base) return `${workflow}: no monolith in this run, so no ratio; p99 ${rows.map((r) => `${r.wiring} ${ms(r.p99Ms)}`).join(', ')} ${load}.`;
-  if (splits.length === 0) return `${workflow}: only the monolith ran: p99 ${ms(base.p99Ms)} ${load}.`;
+  if (!base) return `${workflow}: no monolith in this run, so no ratio; p99 ${rows.map((r) => `${r.wiring} ${msAtLeast(r.p99Ms, r.lowerBound)}`).join(', ')} ${load}.`;
+  if (splits.length === 0) return `${workflow}: only the monolith ran: p99 ${msAtLeast(base.p99Ms, base.lowerBound)} ${load}.`;
   const byP99 = [...splits].sort((a, b) => b.p99Ms - a.p99Ms);
   const worst = byP99[0];
   const closest = byP99[byP99.length - 1];
   const unit = onlyCheckout(run) ? 'order' : 'request (whole mix)';
   const cpu = (r: LatencyRow) => ratio(costs.get(r.wiring)?.cpuSPer1kRequests, costs.get(BASELINE)?.cpuSPer1kRequests);
-  let text = `${workflow}: ${worst.wiring} p99 is ${times(ratio(worst.p99Ms, base.p99Ms))} the monolith's (${ms(worst.p99Ms)} vs ${ms(base.p99Ms)}) ${load}, ` +
+  let text = `${workflow}: ${worst.wiring} p99 is ${times(ratio(worst.p99Ms, base.p99Ms))} the monolith's (${msAtLeast(worst.p99Ms, worst.lowerBound)} vs ${msAtLeast(base.p99Ms, base.lowerBound)}) ${load}, ` +
     `and costs ${times(cpu(worst))} the CPU per ${unit}`;
   if (closest !== worst) text += `; the closest to the monolith, ${closest.wiring}, is ${times(ratio(closest.p99Ms, base.p99Ms))} its p99 at ${times(cpu(closest))} the CPU`;
   const overloaded = rows.map((r) => costs.get(r.wiring)).filter((c): c is WiringCost => !!c && !keptRate(c));

@@ -199,6 +199,7 @@ const META = ${j(meta)};
 const TARGET = (__ENV.SPLITBENCH_TARGET || ${j(opts.targetUrl)}).replace(/\\/+$/, '');
 const RUN_TAG = __ENV.SPLITBENCH_RUN_TAG || ${j(opts.runTag)};
 const SIZE = ${j(scenario.seed)};
+/** @type {[string, number][]} */
 const MIX = ${j(table)};
 const SENT = ${j(sentWorkflows(scenario.mix))};
 const TIMEOUT = ${j(`${scenario.timeoutMs}ms`)};
@@ -294,6 +295,7 @@ function send(req, phase) {
   if (req.workflow === 'checkout') { params.responseCallback = CHECKOUT_EXPECTED; params.responseType = 'text'; }
   var res = http.request(req.method, TARGET + req.path, req.body === undefined ? null : req.body, params);
   var ok = expectedStatus(req.workflow, res.status);
+  /** @type {Record<string, () => boolean>} */
   var checks = {};
   checks[req.workflow + ' answered as expected'] = function () { return ok; };
   check(res, checks, { workflow: req.workflow, phase: phase });
@@ -309,7 +311,7 @@ function placeOrder(n, phase, tag) {
   var res = send(checkoutRequest(n, SIZE, tag), phase);
   if (KEEP_ORDERS && res.status === 201 && openOrders.length < 1000) {
     try {
-      var orderId = JSON.parse(res.body).orderId;
+      var orderId = JSON.parse(/** @type {string} */ (res.body)).orderId;
       if (orderId) openOrders.push({ orderId: orderId, customer: customerOfCheckout(n, SIZE) });
     } catch (e) { /* not JSON: nothing to return later */ }
   }

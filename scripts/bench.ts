@@ -6,15 +6,18 @@ import { loadScenario, ScenarioError, type Scenario } from '../scenarios/scenari
 import { CLONE_METHOD, cellDatabases, type CellDatabases } from '../targets/db/cell-start.js';
 import { DB_HELP, openDatabases, type Databases } from '../targets/db/connect.js';
 import { describeInvariants, type InvariantReport } from '../targets/db/invariant-report.js';
-import { generateReports } from '../reports/generate.js';
+import { DEFAULT_REPORTS_DIR, generateReports } from '../reports/generate.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
 import { HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
 import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type DriveProgress } from './bench/cell.js';
 import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
+import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from './bench/lower-bound.js';
+import { median as sharedMedian } from './bench/median.js';
 import { runMicro } from './bench/micro.js';
 import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
+import { shapeScenario } from './bench/shape-scenario.js';
 import { clock, progress } from './bench/progress.js';
 import { checkRun } from './bench/run-file.js';
 import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from './bench/results.js';
@@ -47,11 +50,12 @@ const USAGE = `usage: npm run bench -- [options]
   --saturation / --no-saturation    find each wiring's maximum throughput (autocannon; default profile: on)
   --sweep                           latency at ${SWEEP_FRACTIONS.map((f) => `${f * 100} %`).join(', ')} of the monolith's maximum throughput (full profile: on)
   --rate <req/s>                    override the scenario's constant rate
-  --duration <s>                    override the measured duration
+  --duration <s>                    override the measured duration (a --scenario file.json otherwise keeps its own
+                                    durationS and warmupS; a named scenario takes the profile's)
   --trials <n>                      repeat every cell n times, interleaved across wirings
   --target <url>                    drive an already running gateway instead of starting wirings
   --inject-delay <svc=ms,…>         artificial handler delay (off by default; recorded)
-  --out <dir>                       default: results/<run-id>
+  --out <dir>                       run.json there, its report in <dir>/report/ (default: results/<run-id>, report in reports/<run-id>/)
   --db <…>                          ${DB_HELP}
   --no-micro                        skip the micro table`;
 
@@ -84,8 +88,14 @@ try {
   fail((e as Error).message, 2);
 }
 let scenario: Scenario;
+let durations: string;
 try {
-  scenario = shapeScenario(loadScenario(values.scenario ?? profile.scenario));
+  const shaped = shapeScenario(loadScenario(values.scenario ?? profile.scenario), {
+    explicitFile: (values.scenario ?? '').endsWith('.json'), profileName: values.profile!, profile,
+    durationS: num(values.duration, 'duration'), rateRps: num(values.rate, 'rate'),
+  });
+  scenario = shaped.scenario;
+  durations = shaped.durations;
 } catch (e) {
   fail((e as Error).message, e instanceof ScenarioError ? 2 : 1);
 }
@@ -118,6 +128,7 @@ const live = (p: DriveProgress) => ` · ${Math.round(p.rateRps)} req/s · p99 ${
 
 try {
   log(`splitbench ${runId}: ${describePlan()}, ${env.cores} × ${env.cpuModel}, node ${env.node}`);
+  log(`${scenario.name}: ${durations}`);
   const db: Databases | undefined = values.target ? undefined : await openDatabases(values.db, log);
   if (db) shutdown.add(db.stop);
   let fresh: CellDatabases | undefined;
@@ -156,7 +167,7 @@ try {
     });
     saturationRows.push(row);
     plannedS -= saturationS;
-    bar.done(`${label}: ${row.maxRps.toFixed(0)} req/s max with ${row.connections} in flight (closed model), p99 ${row.latencyMs.p99.toFixed(1)} ms, ${row.errors} errors, invariants ${describeInvariants(row.invariants)}`);
+    bar.done(`${label}: ${row.maxRps.toFixed(0)} req/s max with ${row.connections} in flight (closed model), p99 ${atLeast(`${row.latencyMs.p99.toFixed(1)} ms`, row.lowerBound)}, ${row.errors} errors, invariants ${describeInvariants(row.invariants)}`);
   }
 
   const sweepPoints: SweepPoint[] = [];
@@ -173,7 +184,7 @@ try {
       }));
       plannedS -= sweepS;
       const own = sweepPoints.filter((p) => p.wiring === wiring);
-      bar.done(`${label}: ${own.map((p) => `${p.offeredRps} req/s → p99 ${p.latencyMs.p99.toFixed(1)} ms`).join(', ')}, invariants ${own[0] ? describeInvariants(own[0].invariants) : 'not checked'}`);
+      bar.done(`${label}: ${own.map((p) => `${p.offeredRps} req/s → p99 ${atLeast(`${p.latencyMs.p99.toFixed(1)} ms`, p.lowerBound)}`).join(', ')}, invariants ${own[0] ? describeInvariants(own[0].invariants) : 'not checked'}`);
     }
   }
 
@@ -211,7 +222,9 @@ try {
   printSummary(run);
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
   try {
-    console.log(`report: ${path.relative(process.cwd(), generateReports([outDir]).runPages[0])}`);
+    // The report follows --out (beside its run.json); without it, reports/<run-id>/ as ever.
+    const reportsDir = values.out ? path.join(outDir, 'report') : DEFAULT_REPORTS_DIR;
+    console.log(`report: ${path.relative(process.cwd(), generateReports([outDir], reportsDir).runPages[0])}`);
   } catch (e) {
     log(`report not written: ${(e as Error).message}`);
   }
@@ -233,13 +246,6 @@ function viaK6(targetUrl: string, s: Scenario, runTag: string, onProgress: Param
   return runK6(s, { targetUrl, runTag, outDir, onProgress });
 }
 
-function shapeScenario(s: Scenario): Scenario {
-  const rate = num(values.rate, 'rate');
-  const durationS = num(values.duration, 'duration') ?? (s.arrival.model === 'ramp' ? undefined : profile.durationS);
-  const arrival = rate === undefined ? s.arrival : s.arrival.model === 'constant' ? { ...s.arrival, rateRps: rate } : fail(`--rate applies to constant-rate scenarios; ${s.name} is ${s.arrival.model}`, 2);
-  return { ...s, arrival, durationS: durationS ?? s.durationS, warmupS: profile.warmupS ?? s.warmupS };
-}
-
 function describeArrival(s: Scenario): string {
   const a = s.arrival;
   const what = a.model === 'constant' ? `${a.rateRps} req/s constant` : a.model === 'ramp' ? `ramp ${a.startRps}→${a.stages.map((x) => x.targetRps).join('→')} req/s` : `closed, ${a.concurrency} in flight`;
@@ -257,7 +263,9 @@ function describePlan(): string {
 
 function summaryOf(d: DriverResult): string {
   const all = d.workflows.find((w) => w.workflow === 'all');
-  return `p50 ${all?.latencyMs.p50.toFixed(2)} ms, p99 ${all?.latencyMs.p99.toFixed(2)} ms, ${d.achievedRps.toFixed(0)} of ${d.offeredRps.toFixed(0)} req/s`;
+  const lb = all && isLowerBound(all);
+  return `p50 ${atLeast(`${all?.latencyMs.p50.toFixed(2)} ms`, lb)}, p99 ${atLeast(`${all?.latencyMs.p99.toFixed(2)} ms`, lb)}, ${d.achievedRps.toFixed(0)} of ${d.offeredRps.toFixed(0)} req/s` +
+    (d.dropped ? `, ${d.dropped} dropped` : '');
 }
 
 function ratio(x: number, m: number | undefined): string {
@@ -265,7 +273,7 @@ function ratio(x: number, m: number | undefined): string {
 }
 
 function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  return sharedMedian(xs) ?? Number.NaN;
 }
 
 function printSummary(run: RunResult) {
@@ -280,15 +288,16 @@ function printSummary(run: RunResult) {
         wiring, p50: median(all.map((a) => a.latencyMs.p50)), p99: median(all.map((a) => a.latencyMs.p99)),
         rps: median(cs.map((c) => c.driver.achievedRps)), cpu: median(cs.map((c) => c.cost.cpuSPer1kRequests)),
         procs: cs[0].processes, errors: all.reduce((t, a) => t + Object.values(a.errors).reduce((x, y) => x + y, 0), 0),
-        ok: cs.every((c) => c.invariants.ok),
+        ok: cs.every((c) => c.invariants.ok), lowerBound: all.some(isLowerBound),
       };
     });
     const mono = rows.find((r) => r.wiring === 'monolith');
     console.log(`${describeArrival(scenario)}; medians over ${trials} trial(s)`);
     console.log('wiring            procs   p50 ms    p99 ms   ×mono p99   req/s   CPU s/1k req  ×mono CPU  errors  invariants');
     for (const r of rows) {
-      console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(10)}${ratio(r.p99, mono?.p99).padStart(12)}${r.rps.toFixed(0).padStart(8)}${r.cpu.toFixed(3).padStart(15)}${ratio(r.cpu, mono?.cpu).padStart(11)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
+      console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${atLeast(r.p50.toFixed(2), r.lowerBound).padStart(9)}${atLeast(r.p99.toFixed(2), r.lowerBound).padStart(10)}${ratio(r.p99, mono?.p99).padStart(12)}${r.rps.toFixed(0).padStart(8)}${r.cpu.toFixed(3).padStart(15)}${ratio(r.cpu, mono?.cpu).padStart(11)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
     }
+    if (rows.some((r) => r.lowerBound)) console.log(`  ≥: over ${LOWER_BOUND_SHARE * 100} % of a trial's sends were dropped or timed out (counted in errors): the percentile is a lower bound`);
     const warnings = [...new Set(run.cells.flatMap((c) => c.driver.warnings.map((w) => `${c.wiring}: ${w}`)))];
     for (const w of warnings) console.log(`  ! ${w}`);
   }
@@ -297,7 +306,7 @@ function printSummary(run: RunResult) {
     console.log(`\nsaturation (closed model, ${SATURATION.connections} in flight, ${scenario.name} mix)`);
     console.log('wiring            max req/s  ×mono   p99 ms   CPU s/1k req  errors  invariants');
     for (const r of run.saturation) {
-      console.log(`${r.wiring.padEnd(18)}${r.maxRps.toFixed(0).padStart(9)}${ratio(r.maxRps, mono?.maxRps).padStart(7)}${r.latencyMs.p99.toFixed(1).padStart(9)}${r.cost.cpuSPer1kRequests.toFixed(3).padStart(15)}${String(r.errors).padStart(8)}  ${r.invariants.ok ? 'OK' : 'BROKEN'}`);
+      console.log(`${r.wiring.padEnd(18)}${r.maxRps.toFixed(0).padStart(9)}${ratio(r.maxRps, mono?.maxRps).padStart(7)}${atLeast(r.latencyMs.p99.toFixed(1), r.lowerBound).padStart(9)}${r.cost.cpuSPer1kRequests.toFixed(3).padStart(15)}${String(r.errors).padStart(8)}  ${r.invariants.ok ? 'OK' : 'BROKEN'}`);
     }
   }
   if (run.sweep?.length) {
@@ -306,9 +315,9 @@ function printSummary(run: RunResult) {
     console.log(`wiring            ${fractions.map((f) => `${Math.round(f * 100)} %`.padStart(10)).join('')}`);
     for (const wiring of new Set(run.sweep.map((p) => p.wiring))) {
       const cells = fractions.map((f) => run.sweep!.find((p) => p.wiring === wiring && p.fraction === f));
-      console.log(`${wiring.padEnd(18)}${cells.map((p) => (p ? p.latencyMs.p99.toFixed(1) + (p.achievedRps < 0.95 * p.offeredRps ? '*' : '') : '—').padStart(10)).join('')}`);
+      console.log(`${wiring.padEnd(18)}${cells.map((p) => (p ? atLeast(p.latencyMs.p99.toFixed(1), p.lowerBound) + (p.achievedRps < 0.95 * p.offeredRps ? '*' : '') : '—').padStart(10)).join('')}`);
     }
-    console.log('  * achieved less than 95 % of the offered rate: past this wiring\'s knee');
+    console.log('  * achieved less than 95 % of the offered rate: past this wiring\'s knee; ≥: over 1 % dropped or timed out, a lower bound');
   }
   if (run.micro.length) {
     console.log('\nmicro (one call, 1 in flight)          p50 µs     p99 µs    ops/s');

@@ -7,6 +7,7 @@ import { checkInvariants, type InvariantReport } from '../../targets/db/invarian
 import { startWiring, type RunningWiring } from '../../targets/wirings/supervisor.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
+import { isLowerBound } from './lower-bound.js';
 import { runSaturationInChild } from './driver-process.js';
 import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint, TailSample } from './results.js';
 import { checkoutTail } from './tail.js';
@@ -54,7 +55,8 @@ export async function runSaturationCell(opts: CellOptions & { connections: numbe
   const { m } = result;
   return {
     wiring: opts.wiring, scenario: opts.scenario.name, connections: m.connections, durationS: m.durationS, maxRps: m.maxRps,
-    latencyMs: m.latencyMs, errors: m.errors, errorKinds: m.errorKinds, cost: result.cost, start, invariants,
+    latencyMs: m.latencyMs, errors: m.errors, errorKinds: m.errorKinds, droppedOrTimedOutShare: m.droppedOrTimedOutShare, lowerBound: m.lowerBound,
+    cost: result.cost, start, invariants,
     events: await eventLatency(opts.db.urls, result.eventWindow),
   };
 }
@@ -78,6 +80,7 @@ export async function runSweepCell(opts: CellOptions & { drive: DriveFn; points:
         wiring: opts.wiring, scenario: opts.scenario.name, fraction, offeredRps: d.offeredRps, achievedRps: d.achievedRps,
         latencyMs: all.latencyMs, errors: Object.values(all.errors).reduce((a, b) => a + b, 0), dropped: d.dropped, late: d.late,
         eventWindow: { from, ...(await windowEnd(opts.db.urls, from)) },
+        lowerBound: isLowerBound(all),
       });
     }
     return points;

@@ -6,22 +6,36 @@ import type { CostResult } from './results.js';
 
 const CLOCK_TICKS_PER_S = 100;
 
-/** CPU seconds used so far by a process and all its children (Linux /proc; undefined elsewhere). */
+/**
+ * CPU seconds used so far by a process and every descendant, including descendants that already
+ * ended: a process's cutime/cstime hold the CPU of its children once it has reaped them (Postgres
+ * backends that exited in the window live on in the postmaster's), and a live descendant's own
+ * cutime/cstime hold what it reaped in turn. Linux /proc; undefined elsewhere. A descendant that
+ * ends between two reads is briefly in neither place only if its parent has not reaped it yet.
+ */
 export function processTreeCpuS(rootPid: number | undefined): number | undefined {
   if (!rootPid || !fs.existsSync('/proc')) return undefined;
-  let ticks = 0;
+  const byPid = new Map<number, { ppid: number; ticks: number }>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name (which may contain spaces) start after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const pid = Number(entry);
-      const ppid = Number(fields[1]);
-      if (pid === rootPid || ppid === rootPid) ticks += Number(fields[11]) + Number(fields[12]);
+      // Fields after the command name (which may contain spaces) start after the last ')':
+      // [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime (proc(5), counted from state = [0]).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byPid.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
     } catch {
       // the process ended while we looked
     }
+  }
+  if (!byPid.has(rootPid)) return undefined;
+  const children = new Map<number, number[]>();
+  for (const [pid, p] of byPid) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
+  let ticks = 0;
+  for (const stack = [rootPid]; stack.length;) {
+    const pid = stack.pop()!;
+    ticks += byPid.get(pid)?.ticks ?? 0;
+    stack.push(...(children.get(pid) ?? []));
   }
   return ticks / CLOCK_TICKS_PER_S;
 }

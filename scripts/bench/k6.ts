@@ -14,6 +14,7 @@ import type { Workflow } from '../../scenarios/requests.js';
 import { rateAt, type Scenario } from '../../scenarios/scenario.js';
 import type { DriveProgress } from './cell.js';
 import { processTreeCpuS } from './cost.js';
+import { lowerBoundWarning, tailHonesty } from './lower-bound.js';
 import type { DriverResult, LatencyMs, WorkflowResult } from './results.js';
 
 /** k6's exit code when thresholds failed: the run completed, its result says which thresholds failed. */
@@ -118,6 +119,15 @@ export function importK6Summary(summary: K6Summary, scenario: Scenario, run: { e
   const sent = count(k6MeasureMetric('http_reqs'));
   const dropped = count(K6_DROPPED_MEASURE);
   const droppedAll = count('dropped_iterations');
+  // A dropped iteration is a failed send, as in the builtin driver: errors.dropped, in every error rate.
+  if (dropped > 0) {
+    all.errors.dropped = dropped;
+    const share = splitByWeight(dropped, workflows.slice(1).map((w) => scenario.mix[w.workflow as Workflow] ?? 0));
+    workflows.slice(1).forEach((w, i) => { if (share[i] > 0) w.errors.dropped = share[i]; });
+    if (workflows.length > 2) warnings.push(`k6 does not say which workflow a dropped iteration would have run: its ${dropped} dropped iteration(s) are split across workflows by their mix weight.`);
+  }
+  for (const w of workflows) Object.assign(w, tailHonesty(w.ok, w.errors));
+  if (all.lowerBound) warnings.push(lowerBoundWarning(all));
   warnings.push(
     'k6 measures latency from the actual send (http_req_duration = sending + waiting + receiving; connection set-up excluded); '
     + 'its open model drops iterations that find no free VU (counted in dropped) instead of sending them late, so latencyMs here is '
@@ -152,6 +162,17 @@ export function importK6Summary(summary: K6Summary, scenario: Scenario, run: { e
     warnings,
     thresholds,
   };
+}
+
+/** `n` split in proportion to `weights`, whole numbers summing to n (largest remainder first). */
+export function splitByWeight(n: number, weights: number[]): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (n * w) / total);
+  const parts = exact.map(Math.floor);
+  const order = exact.map((x, i) => [x - Math.floor(x), i]).sort((a, b) => b[0] - a[0]);
+  for (let left = n - parts.reduce((a, b) => a + b, 0), j = 0; left > 0; left--, j++) parts[order[j][1]]++;
+  return parts;
 }
 
 /** What a k6 exit code other than 0 and 99 means (k6's errext/exitcodes). */

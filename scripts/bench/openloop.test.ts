@@ -96,7 +96,7 @@ describe('maxInFlight exhausted', () => {
   let server: TestServer;
   afterAll(() => server?.close());
 
-  it('counts the sends it could not start as dropped instead of sending them', async () => {
+  it('counts the sends it could not start as dropped failures of their workflow, never as latencies', async () => {
     server = await silentServer();
     const r = await runOpenLoop({
       targetUrl: server.url, runTag: 't4', scenario: testScenario({ model: 'constant', rateRps: 100 }, { durationS: 2, maxInFlight: 5, timeoutMs: 3000 }),
@@ -104,9 +104,17 @@ describe('maxInFlight exhausted', () => {
     expect(r.sent).toBe(5);
     expect(server.requests()).toBe(5);
     expect(r.dropped).toBe(200 - 5);
-    expect(all(r).errors).toEqual({ timeout: 5 });
+    // A dropped send is a failed send of its workflow, in every error rate; it has no latency, and a
+    // timed-out one has its timeout: only the 5 timeouts are in the histogram.
+    expect(all(r).errors).toEqual({ timeout: 5, dropped: 195 });
+    expect(all(r).latencyMs.count).toBe(5);
+    const flows = r.workflows.filter((w) => w.workflow !== 'all');
+    expect(flows.reduce((t, w) => t + (w.errors.dropped ?? 0), 0)).toBe(195);
+    expect(all(r).droppedOrTimedOutShare).toBe(1);
+    expect(r.workflows.every((w) => w.lowerBound)).toBe(true);
     expect(r.achievedRps).toBe(0);
     expect(r.warnings.join('\n')).toMatch(/cannot keep the offered rate/);
+    expect(r.warnings.join('\n')).toMatch(/100 % of the sends were dropped \(195\) or timed out \(5\).*lower bound/);
   }, 15_000);
 });
 

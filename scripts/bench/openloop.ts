@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Workflow } from '../../scenarios/requests.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { latencyMs } from './histogram.js';
+import { lowerBoundWarning } from './lower-bound.js';
 import { Recorder, verdict, wantsBody, type Sample } from './recorder.js';
 import type { DriverResult } from './results.js';
 import { schedule } from './schedule.js';
@@ -76,8 +77,8 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
   const measureTimer = setTimeout(enterMeasure, s.warmupS * 1000);
 
   /** `readyMs`: the intended send time (open) or when the loop got its previous answer (closed). */
-  const exchange = (readyMs: number, measured: boolean, then?: (endMs: number) => void) => {
-    const { request, customer } = workload.next();
+  const exchange = (readyMs: number, measured: boolean, then?: (endMs: number) => void, pick = workload.next()) => {
+    const { request, customer } = pick;
     const workflow: Workflow = request.workflow;
     const issuedMs = performance.now();
     sentTotal++;
@@ -106,8 +107,11 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
       while (!next.done && t0 + next.value.atMs <= now) {
         const { atMs, measured } = next.value;
         if (measured) { enterMeasure(); scheduled++; }
-        if (sender.outstanding >= s.maxInFlight) { if (measured) rec.dropped++; }
-        else exchange(t0 + atMs, measured);
+        // Picked even when it cannot go out: the drop is charged to the workflow it would have been,
+        // and the sequence of workflows stays tied to the schedule.
+        const pick = workload.next();
+        if (sender.outstanding >= s.maxInFlight) { if (measured) rec.droppedSend(pick.request.workflow); }
+        else exchange(t0 + atMs, measured, undefined, pick);
         previousMs = t0 + atMs;
         next = due.next();
         now = performance.now();
@@ -170,6 +174,9 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
   if (!closed && wait.p99 > lateThresholdMs) {
     warnings.push(`requests waited for a free connection (p99 ${wait.p99} ms with ${connections} connection${connections === 1 ? '' : 's'}): that queueing is part of the reported latency, not of the service time`);
   }
+  const workflows = rec.results(mixed);
+  const all = workflows.find((w) => w.workflow === 'all');
+  if (all?.lowerBound) warnings.push(lowerBoundWarning(all));
   if (workload.returnsReplaced > 0) warnings.push(`${workload.returnsReplaced} return(s) went out as history requests: no order of this run was there to return yet`);
 
   return {
@@ -186,7 +193,7 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
     connectionWaitMs: wait,
     connections,
     driverCpuS: Math.round((cpu.user + cpu.system) / 1000) / 1000,
-    workflows: rec.results(mixed),
+    workflows,
     warnings,
   };
 }

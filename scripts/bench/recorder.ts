@@ -2,6 +2,7 @@
 // error), per-workflow and overall histograms, the driver's own lag, connection waits and counts.
 import { WORKFLOWS, type Workflow } from '../../scenarios/requests.js';
 import { encode, latencyMs, recordUs, usHistogram, type Histogram } from './histogram.js';
+import { tailHonesty } from './lower-bound.js';
 import type { Outcome } from './sender.js';
 import type { WorkflowResult } from './results.js';
 
@@ -35,6 +36,7 @@ export class Recorder {
   private readonly interval = usHistogram();
   private intervalAnswers = 0;
   sent = 0;
+  /** Measured sends refused because maxInFlight requests were outstanding; see droppedSend(). */
   dropped = 0;
   late = 0;
   /** Measured exchanges that got an HTTP answer, whatever its status. */
@@ -46,6 +48,16 @@ export class Recorder {
   issued(lagMs: number): void {
     this.sent++;
     recordUs(this.lag, lagMs * 1000);
+  }
+
+  /**
+   * A measured send that never went out (maxInFlight requests outstanding): a failure of its workflow
+   * (error kind "dropped"), counted in every error rate. It has no latency to record — it is the
+   * slowest request of all — so it makes the cell's percentiles lower bounds past 1 % (lower-bound.ts).
+   */
+  droppedSend(workflow: Workflow): void {
+    this.dropped++;
+    for (const f of [this.flow('all'), this.flow(workflow)]) f.errors.dropped = (f.errors.dropped ?? 0) + 1;
   }
 
   /**
@@ -90,6 +102,7 @@ export class Recorder {
     const order = (w: string) => (w === 'all' ? -1 : WORKFLOWS.indexOf(w as Workflow));
     return [...this.flows].sort(([a], [b]) => order(a) - order(b)).map(([workflow, f]) => ({
       workflow, latencyMs: latencyMs(f.latency), serviceTimeMs: latencyMs(f.service), histogram: encode(f.latency), ok: f.ok, errors: f.errors,
+      ...tailHonesty(f.ok, f.errors),
     }));
   }
 

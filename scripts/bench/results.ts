@@ -104,6 +104,9 @@ export interface SaturationRow {
   latencyMs: { p50: number; p99: number; max: number };
   errors: number;
   errorKinds: Record<string, number>;
+  /** Timed out ÷ every request (closed model: nothing is dropped); over 1 %: latencyMs is a lower bound. */
+  droppedOrTimedOutShare?: number;
+  lowerBound?: boolean;
   cost: CostResult;
   start?: CellStart;
   /** The invariants after the saturation run. */
@@ -124,6 +127,8 @@ export interface SweepPoint {
   errors: number;
   dropped: number;
   late: number;
+  /** Over 1 % of this point's sends dropped or timed out: latencyMs is a lower bound. */
+  lowerBound?: boolean;
   start?: CellStart;
   /** The invariants after the whole sweep of this wiring (the same report on each of its points). */
   invariants: InvariantReport;
@@ -136,15 +141,19 @@ export interface LatencyMs { p50: number; p90: number; p99: number; p999: number
 /** What the open-loop driver measured for one workflow (or for all of them together: workflow "all"). */
 export interface WorkflowResult {
   workflow: string;
-  /** Coordinated-omission corrected: from the intended send time to the end of the response. Answers of any status and timeouts; a refused or broken connection is only counted in errors. */
+  /** Coordinated-omission corrected: from the intended send time to the end of the response. Answers of any status, and timeouts (at their timeout: the answer never came); a refused or broken connection and a dropped send have no latency, they are only counted in errors. */
   latencyMs: LatencyMs;
   /** From the actual send to the end of the response (what a closed-loop tool would report). */
   serviceTimeMs: LatencyMs;
   /** HdrHistogram of latency in µs, compressed base64 (hdr-histogram-js encodeIntoCompressedBase64). */
   histogram: string;
   ok: number;
-  /** Errors by kind: "status 409 OUT_OF_STOCK", "timeout", "connection", … */
+  /** Errors by kind: "status 409 OUT_OF_STOCK", "timeout", "connection", "dropped" (a send refused at maxInFlight: no latency), … */
   errors: Record<string, number>;
+  /** (errors.dropped + errors.timeout) ÷ every send of this workflow (absent in runs written before it existed). */
+  droppedOrTimedOutShare?: number;
+  /** droppedOrTimedOutShare > 1 %: the percentiles above are lower bounds ("≥ 41 ms"); see lower-bound.ts. */
+  lowerBound?: boolean;
 }
 
 export interface DriverResult {
@@ -154,7 +163,7 @@ export interface DriverResult {
   durationS: number;
   warmupS: number;
   sent: number;
-  /** Sends that could not start because maxInFlight requests were outstanding (k6's dropped_iterations). */
+  /** Sends that could not start because maxInFlight requests were outstanding (k6's dropped_iterations); also each workflow's errors.dropped. */
   dropped: number;
   /** Sends that started more than lateThresholdMs after their intended time (started = taken by a connection, so waiting for a free one counts). */
   late: number;

@@ -52,7 +52,7 @@ const cost = object({ processes: number, cpuSPer1kRequests: number, rssPeakMbSum
 const driver = object({
   driver: string, offeredRps: number, achievedRps: number, durationS: number, sent: number, dropped: number, late: number,
   schedulingLagMs: latency, warnings: list(string),
-  workflows: list(object({ workflow: string, latencyMs: latency, serviceTimeMs: latency, histogram: string, ok: number, errors: counts })),
+  workflows: list(object({ workflow: string, latencyMs: latency, serviceTimeMs: latency, histogram: string, ok: number, errors: counts, droppedOrTimedOutShare: optional(number), lowerBound: optional(boolean) })),
 });
 const invariantReport = object({
   ok: boolean, checks: list(object({ name: string, ok: boolean, detail: string })), orders: number, events: number,

@@ -8,6 +8,7 @@ import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { latencyMs, recordUs, usHistogram } from './histogram.js';
+import { tailHonesty } from './lower-bound.js';
 import { verdict } from './recorder.js';
 import { Workload, orderIdOf, type Pick } from './workload.js';
 
@@ -16,6 +17,8 @@ export interface SaturationProgress { phase: 'warmup' | 'measure'; elapsedS: num
 export interface SaturationMeasurement {
   connections: number; durationS: number; maxRps: number; ok: number; errors: number; errorKinds: Record<string, number>;
   latencyMs: { p50: number; p99: number; max: number };
+  /** Timeouts are not in latencyMs (autocannon reports no duration for them): past 1 % it is a lower bound. */
+  droppedOrTimedOutShare: number; lowerBound: boolean;
 }
 
 export async function runSaturation(plan: SaturationPlan, onProgress: (p: SaturationProgress) => void): Promise<SaturationMeasurement> {
@@ -93,5 +96,6 @@ async function phase(plan: SaturationPlan, workload: Workload, name: SaturationP
     maxRps: Math.round((ok / measuredS) * 100) / 100, ok,
     errors: Object.values(errorKinds).reduce((a, b) => a + b, 0), errorKinds,
     latencyMs: { p50: l.p50, p99: l.p99, max: l.max },
+    ...tailHonesty(ok, errorKinds),
   };
 }

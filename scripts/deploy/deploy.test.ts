@@ -13,6 +13,7 @@ import { DOMAIN_NAMES, dbEnvVar, domainOf } from '../../targets/db/domains.js';
 import { DEFAULT_SEED } from '../../targets/db/seed-data.js';
 import { parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js';
+import { describeWith } from '../describe-with.js';
 import { generatedFilesOnDisk } from '../manifests.js';
 import { containerName } from './compose.js';
 import { K6_DIR, K6_SCRIPTS_CONFIGMAP, scenarioNames } from './k6.js';
@@ -21,7 +22,6 @@ import { manifestFiles } from './manifests.js';
 import { IMAGES, deploymentPlan } from './plan.js';
 
 const plan = deploymentPlan();
-const installed = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 /** Compose 1.x prints "host:published:target", Compose 2.x an object. */
 const portMapping = (p: string | { published: number | string; target: number }) =>
   (typeof p === 'string' ? p.replace(/\/tcp$/, '').split(':').slice(-2).join(':') : `${p.published}:${p.target}`);
@@ -47,7 +47,7 @@ describe('generated deployment files', () => {
   });
 });
 
-describe.skipIf(!installed('docker-compose', 'version'))('docker-compose.yml (docker-compose config)', () => {
+describeWith('docker-compose', 'docker-compose.yml (docker-compose config)', () => {
   const config = () => parse(execFileSync('docker-compose', ['config'], { encoding: 'utf8' }));
 
   it('gives every process of every wiring the suite image, a readiness healthcheck, limits, and its own databases only', () => {
@@ -93,7 +93,7 @@ describe.skipIf(!installed('docker-compose', 'version'))('docker-compose.yml (do
   });
 });
 
-describe.skipIf(!installed('kubectl', 'version', '--client'))('Kubernetes manifests (kubectl kustomize)', () => {
+describeWith('kubectl', 'Kubernetes manifests (kubectl kustomize)', () => {
   const kustomize = (dir: string) => parseAllDocuments(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 << 20 })).map((d) => d.toJS());
   const byKind = (docs: any[], kind: string) => docs.filter((d) => d.kind === kind);
 

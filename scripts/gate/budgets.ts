@@ -4,7 +4,7 @@ import { RELATIVE_SLOS, type Slo } from '../../scenarios/scenario.js';
 import type { GateInputs } from './inputs.js';
 import { rng, seedOf } from './random.js';
 import { level, quantileOf, ratioOf, type Interval, type TrialMeasure } from './stats.js';
-import { pairByTrial, tooFewSamples } from './trials.js';
+import { anyLowerBound, pairByTrial, tooFewSamples } from './trials.js';
 
 /** borderline: the interval straddles the limit — reported, not failed. */
 export type BudgetVerdict = 'met' | 'missed' | 'borderline' | 'not measured';
@@ -18,9 +18,11 @@ export interface PlannedBudget {
   unit: 'ms' | '×' | 'share';
   /** Medians over trials, judged with an interval (percentiles); absent for counted ones (error rate). */
   measures?: TrialMeasure[];
-  /** Errors ÷ answers over every trial. */
+  /** Failed sends (error answers, timeouts, connection failures, dropped sends) ÷ every send, over every trial. */
   share?: number;
   lacking?: string;
+  /** The candidate's latency is only "at least" (> 1 % of a trial's sends dropped or timed out). */
+  lowerBound?: boolean;
 }
 
 export interface BudgetCheck {
@@ -32,6 +34,7 @@ export interface BudgetCheck {
   value: Interval | null;
   verdict: BudgetVerdict;
   note?: string;
+  lowerBound?: boolean;
 }
 
 const PERCENTILE = { p99Ms: 0.99, p50Ms: 0.5, p99TimesMonolith: 0.99, p50TimesMonolith: 0.5 } as const;
@@ -45,7 +48,7 @@ export function planBudgets(inputs: GateInputs): PlannedBudget[] {
       for (const key of ['p99Ms', 'p50Ms'] as const) {
         const limit = slo[key];
         if (limit === undefined) continue;
-        planned.push({ wiring, workflow, budget: `${key} ≤ ${limit}`, limit, unit: 'ms', measures: t.map((x) => quantileOf(x.latencyMs, PERCENTILE[key])), lacking: tooFewSamples(t, PERCENTILE[key]) });
+        planned.push({ wiring, workflow, budget: `${key} ≤ ${limit}`, limit, unit: 'ms', measures: t.map((x) => quantileOf(x.latencyMs, PERCENTILE[key])), lacking: tooFewSamples(t, PERCENTILE[key]), lowerBound: anyLowerBound(t) });
       }
       if (slo.errorRate !== undefined) {
         const errors = t.reduce((a, x) => a + x.errors, 0);
@@ -63,6 +66,7 @@ export function planBudgets(inputs: GateInputs): PlannedBudget[] {
           wiring, workflow, budget: `${key} ≤ ${limit}`, limit, unit: '×',
           measures: pairs.map(([x, y]) => ratioOf(quantileOf(x.latencyMs, p), quantileOf(y.latencyMs, p))),
           lacking: !w.length ? `the candidate did not run ${wiring}` : !m.length ? 'the candidate did not run the monolith' : tooFewSamples(pairs.flat(), p),
+          lowerBound: anyLowerBound(w),
         });
       }
     }
@@ -76,5 +80,10 @@ export function decideBudget(b: PlannedBudget, tail: number): BudgetCheck {
   if (b.lacking) return { ...head, value: null, verdict: 'not measured', note: b.lacking };
   if (b.share !== undefined) return { ...head, value: { value: b.share, low: b.share, high: b.share }, verdict: b.share > b.limit ? 'missed' : 'met' };
   const value = level(b.measures!, tail, rng(seedOf(`${b.wiring} ${b.workflow} ${b.budget}`)));
-  return { ...head, value, verdict: value.low > b.limit ? 'missed' : value.high <= b.limit ? 'met' : 'borderline' };
+  const verdict: BudgetVerdict = value.low > b.limit ? 'missed' : value.high <= b.limit ? 'met' : 'borderline';
+  // "At least x" under the limit does not show the budget met; past it, it is missed all the more.
+  if (b.lowerBound && verdict !== 'missed') {
+    return { ...head, value, lowerBound: true, verdict: 'borderline', note: 'a lower bound (> 1 % of sends dropped or timed out): cannot be shown to meet the budget' };
+  }
+  return { ...head, value, verdict, ...(b.lowerBound && { lowerBound: true }) };
 }

@@ -5,10 +5,13 @@
 import type { GateInputs } from './inputs.js';
 import { rng, seedOf } from './random.js';
 import { change, fixed, quantileOf, ratioOf, widened, type Interval, type TrialMeasure } from './stats.js';
-import { pairByTrial, tooFewSamples, type Trial } from './trials.js';
+import { anyLowerBound, pairByTrial, tooFewSamples, type Trial } from './trials.js';
 
 export type Metric = 'p99' | 'p50' | 'throughput' | 'p99 ÷ monolith';
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'too few samples';
+
+/** Which sides' latency is only a lower bound; `monolith`: the divisor of a p99 ÷ monolith (which makes the ratio an upper bound). */
+export interface LowerBounds { baseline: boolean; candidate: boolean; monolith?: boolean; }
 
 export interface PlannedComparison {
   wiring: string;
@@ -25,6 +28,8 @@ export interface PlannedComparison {
   candidate: TrialMeasure[];
   /** Why no verdict is possible, when it is not. */
   lacking?: string;
+  /** Latency of a side with > 1 % of a trial's sends dropped or timed out: its value is only "at least". */
+  lowerBound?: LowerBounds;
 }
 
 export interface Comparison {
@@ -40,6 +45,8 @@ export interface Comparison {
   ratio: Interval | null;
   verdict: Verdict;
   note?: string;
+  /** As in PlannedComparison: shown as "≥ …". */
+  lowerBound?: LowerBounds;
 }
 
 export function planComparisons(inputs: GateInputs): PlannedComparison[] {
@@ -56,6 +63,7 @@ export function planComparisons(inputs: GateInputs): PlannedComparison[] {
           ...base, metric, unit: 'ms', worse: 'higher', sameRunRatio: false,
           baseline: b.map((t) => q(t, p)), candidate: c.map((t) => q(t, p)),
           lacking: tooFewSamples([...b, ...c], p),
+          lowerBound: { baseline: anyLowerBound(b), candidate: anyLowerBound(c) },
         });
       }
       planned.push({
@@ -74,6 +82,7 @@ export function planComparisons(inputs: GateInputs): PlannedComparison[] {
         baseline: bPairs.map(([w, m]) => ratioOf(q(w, 0.99), q(m, 0.99))),
         candidate: cPairs.map(([w, m]) => ratioOf(q(w, 0.99), q(m, 0.99))),
         lacking: tooFewSamples([...bPairs.flat(), ...cPairs.flat()], 0.99) ?? (bPairs.length && cPairs.length ? undefined : 'no trial of this wiring has a monolith trial of the same number'),
+        lowerBound: { baseline: anyLowerBound(b), candidate: anyLowerBound(c), monolith: anyLowerBound([...bm, ...cm]) },
       });
     }
   }
@@ -99,12 +108,18 @@ export interface DecisionRule {
 }
 
 export function decideComparison(p: PlannedComparison, rule: DecisionRule): Comparison {
-  const head = { wiring: p.wiring, workflow: p.workflow, metric: p.metric, unit: p.unit, gated: p.gated && !p.lacking };
+  const head = { wiring: p.wiring, workflow: p.workflow, metric: p.metric, unit: p.unit, gated: p.gated && !p.lacking, ...(p.lowerBound && { lowerBound: p.lowerBound }) };
   if (p.lacking) return { ...head, baseline: null, candidate: null, ratio: null, verdict: 'too few samples', note: p.lacking };
   const c = change(p.baseline, p.candidate, rule.tail, rng(seedOf(`${p.wiring} ${p.workflow} ${p.metric}`)));
   const ratio = p.sameRunRatio ? c.ratio : widened(c.ratio, rule.runDrift, rule.tail);
   const up = ratio.low > 1 && ratio.value >= 1 + rule.minEffect;
   const down = ratio.high < 1 && ratio.value <= 1 / (1 + rule.minEffect);
-  const verdict: Verdict = !up && !down ? 'unchanged' : up === (p.worse === 'higher') ? 'regressed' : 'improved';
-  return { ...head, baseline: c.baseline, candidate: c.candidate, ratio, verdict };
+  let verdict: Verdict = !up && !down ? 'unchanged' : up === (p.worse === 'higher') ? 'regressed' : 'improved';
+  const notes = [];
+  // A candidate whose latency is only "at least" cannot be shown to have improved; its regression stands (the truth is worse still).
+  if (p.lowerBound?.candidate && verdict === 'improved') { verdict = 'unchanged'; notes.push('candidate is a lower bound: no improvement can be claimed'); }
+  else if (p.lowerBound?.candidate) notes.push('candidate is a lower bound');
+  if (p.lowerBound?.baseline) notes.push('baseline is a lower bound');
+  if (p.lowerBound?.monolith) notes.push('a monolith p99 is a lower bound');
+  return { ...head, baseline: c.baseline, candidate: c.candidate, ratio, verdict, ...(notes.length && { note: `${notes.join('; ')} (> 1 % of sends dropped or timed out)` }) };
 }

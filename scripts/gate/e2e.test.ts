@@ -30,7 +30,14 @@ const node = (script: string, args: string[]) =>
 function benchTrial(out: string, extra: string[]): RunResult {
   const r = node('bench.js', ['--profile', 'ci', '--wirings', 'monolith', '--trials', '1', '--scenario', scenario, '--duration', '3', '--no-micro', '--db', 'env', '--out', out, ...extra]);
   if (r.status !== 0) throw new Error(`bench ${out} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
-  return JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'));
+  const run: RunResult = JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'));
+  // With --out the report goes there too, never into the repository's reports/.
+  expect(fs.existsSync(path.join(out, 'report', run.runId, 'index.html'))).toBe(true);
+  expect(fs.existsSync(path.resolve('reports', run.runId))).toBe(false);
+  // A scenario given as a file keeps its own warm-up; --duration still wins over its duration.
+  expect(run.config.scenario).toMatchObject({ durationS: 3, warmupS: 1 });
+  expect(r.stderr).toMatch(/gate-e2e: measured 3 s \(--duration\), warm-up 1 s \(the scenario's own\) — gate-e2e was given as a file/);
+  return run;
 }
 
 /** Each variant's one-trial runs, round by round, joined into one run of TRIALS trials per variant. */

@@ -8,7 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioError, type Scenario } from '../../scenarios/scenario.js';
 import { encode, latencyMs, recordUs, usHistogram } from '../bench/histogram.js';
 import { SCHEMA_VERSION, type Cell, type RunResult } from '../bench/results.js';
+import { tailHonesty } from '../bench/lower-bound.js';
 import { gateRun, pairRuns } from './inputs.js';
+import { gateMarkdown } from './markdown.js';
 import { rng, type Rng } from './random.js';
 import { runGate, type GateResult } from './verdict.js';
 
@@ -172,6 +174,51 @@ describe('gate on synthetic runs', () => {
     expect([p99.verdict, p99.gated]).toEqual(['too few samples', false]);
     expect(p99.note).toContain('p99 needs ≥ 100 per trial');
     expect(verdictOf(g, 'monolith', 'p50')).toBe('regressed');
+  });
+});
+
+describe('dropped sends', () => {
+  /** The candidate's services/http lost `share` of its sends to drops in every trial (the builtin driver's errors.dropped). */
+  function withDrops(run: RunResult, wiring: string, share: number): RunResult {
+    for (const c of run.cells.filter((x) => x.wiring === wiring)) {
+      for (const w of c.driver.workflows) {
+        w.errors = { ...w.errors, dropped: Math.round((w.ok * share) / (1 - share)) };
+        Object.assign(w, tailHonesty(w.ok, w.errors));
+      }
+      c.driver.dropped = c.driver.workflows[0].errors.dropped;
+    }
+    return run;
+  }
+  const slo = { checkout: { p99Ms: 5000, errorRate: 0.01 } };
+  const spec = (seed: number, services = SERVICES): RunSpec => ({ seed, noise: CI_NOISE, scenario: { ...SCENARIO, slo }, wirings: { monolith: MONOLITH, 'services/http': services } });
+
+  it('fail the errorRate budget, show percentiles as lower bounds, and never count as an improvement', () => {
+    // Faster on what it answered, because it dropped the slowest 5 %: the coordinated omission the suite exists to avoid.
+    const candidate = withDrops(syntheticRun(spec(32, { ...SERVICES, factor: 0.5 })), 'services/http', 0.05);
+    const g = runGate(pairRuns(gateRun('baseline', syntheticRun(spec(31))), gateRun('candidate', candidate)), SETTINGS);
+    const budget = (b: string) => g.budgets.find((x) => x.wiring === 'services/http' && x.budget === b)!;
+    expect(budget('errorRate ≤ 0.01').verdict).toBe('missed');
+    expect(budget('errorRate ≤ 0.01').value!.value).toBeCloseTo(0.05, 2);
+    // 5 s is far above any sample, yet "at least x" cannot show a budget met.
+    expect(budget('p99Ms ≤ 5000').verdict).toBe('borderline');
+    expect(g.pass).toBe(false);
+    const p50 = g.comparisons.find((c) => c.wiring === 'services/http' && c.metric === 'p50')!;
+    expect(p50.verdict).toBe('unchanged');
+    expect(p50.note).toMatch(/candidate is a lower bound: no improvement can be claimed/);
+    const md = gateMarkdown(g);
+    expect(md).toMatch(/\| services\/http \| checkout \| p99 \| [\d.]+ ms \| ≥ [\d.]+ ms \|/);
+    expect(md).not.toMatch(/\| monolith \| checkout \| p99 \| [^|]*≥/);
+    expect(g.warnings.join()).toMatch(/candidate: over 1 % of a trial's sends dropped or timed out in services\/http all, services\/http checkout/);
+  });
+
+  it('under 1 % dropped, percentiles stay plain figures (the drops still count as errors)', () => {
+    const candidate = withDrops(syntheticRun(spec(34)), 'services/http', 0.005);
+    const g = runGate(pairRuns(gateRun('baseline', syntheticRun(spec(33))), gateRun('candidate', candidate)), SETTINGS);
+    expect(g.comparisons.every((c) => !c.lowerBound?.candidate)).toBe(true);
+    expect(gateMarkdown(g)).not.toContain('≥');
+    const errorRate = g.budgets.find((x) => x.wiring === 'services/http' && x.budget === 'errorRate ≤ 0.01')!.value!.value;
+    expect(errorRate).toBeGreaterThan(0);
+    expect(errorRate).toBeLessThanOrEqual(0.01);
   });
 });
 

@@ -1,4 +1,5 @@
 // The gate's verdict as Markdown, for a terminal and for a CI job summary ($GITHUB_STEP_SUMMARY).
+import { atLeast } from '../bench/lower-bound.js';
 import type { BudgetCheck } from './budgets.js';
 import type { Comparison } from './compare.js';
 import type { GateResult, RunRef } from './verdict.js';
@@ -29,9 +30,10 @@ function ref(r: RunRef): string {
 }
 
 function comparisonRow(c: Comparison): string {
-  const value = (x: number | null) => (x === null ? '—' : c.unit === '×' ? `${x.toFixed(2)}×` : c.unit === 'ms' ? `${significant(x)} ms` : `${x.toFixed(1)} ok/s`);
+  const shown = (x: number) => (c.unit === '×' ? `${x.toFixed(2)}×` : c.unit === 'ms' ? `${significant(x)} ms` : `${x.toFixed(1)} ok/s`);
+  const value = (x: number | null, lowerBound: boolean | undefined) => (x === null ? '—' : atLeast(shown(x), lowerBound));
   const change = c.ratio ? `${percent(c.ratio.value)} (${percent(c.ratio.low)} … ${percent(c.ratio.high)})` : '—';
-  return `| ${c.wiring} | ${c.workflow} | ${c.metric} | ${value(c.baseline)} | ${value(c.candidate)} | ${change} | ${verdictText(c)} |`;
+  return `| ${c.wiring} | ${c.workflow} | ${c.metric} | ${value(c.baseline, c.lowerBound?.baseline)} | ${value(c.candidate, c.lowerBound?.candidate)} | ${change} | ${verdictText(c)} |`;
 }
 
 function verdictText(c: Comparison): string {
@@ -42,7 +44,7 @@ function verdictText(c: Comparison): string {
 
 function budgetRow(b: BudgetCheck): string {
   const show = (x: number) => (b.unit === 'ms' ? `${significant(x)} ms` : b.unit === '×' ? `${x.toFixed(2)}×` : `${+(x * 100).toPrecision(3)} %`);
-  const value = !b.value ? '—' : b.value.low === b.value.high ? show(b.value.value) : `${show(b.value.value)} (${show(b.value.low)} … ${show(b.value.high)})`;
+  const value = !b.value ? '—' : b.value.low === b.value.high ? show(b.value.value) : `${atLeast(show(b.value.value), b.lowerBound)} (${show(b.value.low)} … ${show(b.value.high)})`;
   const verdict = b.verdict === 'missed' ? '**missed** ❌' : b.verdict;
   return `| ${b.wiring} | ${b.workflow} | ${b.budget} | ${value} | ${b.note ? `${verdict} (${b.note})` : verdict} |`;
 }

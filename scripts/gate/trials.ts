@@ -2,6 +2,7 @@
 // latency samples decoded from its HdrHistogram.
 import * as hdr from 'hdr-histogram-js';
 import { decode } from '../bench/histogram.js';
+import { isLowerBound } from '../bench/lower-bound.js';
 import type { RunResult } from '../bench/results.js';
 import { empirical, type Empirical } from './stats.js';
 
@@ -12,7 +13,10 @@ export interface Trial {
   /** Successful answers per second of the measured window. */
   okPerS: number;
   ok: number;
+  /** Every failed send: error answers, timeouts, connection failures and dropped sends. */
   errors: number;
+  /** Over 1 % of this trial's sends dropped or timed out: its percentiles are lower bounds. */
+  lowerBound: boolean;
 }
 
 /** wiring → workflow (or "all") → trials, in trial order. */
@@ -31,6 +35,7 @@ export function trialsOf(run: RunResult): RunTrials {
         okPerS: w.ok / cell.driver.durationS,
         ok: w.ok,
         errors: Object.values(w.errors).reduce((a, b) => a + b, 0),
+        lowerBound: isLowerBound(w),
       });
     });
   });
@@ -45,6 +50,9 @@ export function tooFewSamples(trials: Trial[], p: number): string | undefined {
   const fewest = Math.min(...trials.map((t) => t.latencyMs.count));
   return fewest < needed ? `a trial has ${fewest} sample(s); p${p * 100} needs ≥ ${needed} per trial` : undefined;
 }
+
+/** A median over trials is a lower bound once any one of them is: that trial's true value may rank higher. */
+export const anyLowerBound = (trials: Trial[]): boolean => trials.some((t) => t.lowerBound);
 
 /** Trial t of a wiring with trial t of the monolith: interleaved, they ran minutes apart at most. */
 export function pairByTrial(wiring: Trial[], monolith: Trial[]): [Trial, Trial][] {

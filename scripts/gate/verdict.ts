@@ -5,6 +5,7 @@ import type { RunResult } from '../bench/results.js';
 import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
 import { decideComparison, planComparisons, type Comparison } from './compare.js';
 import type { GateInputs, GateRun } from './inputs.js';
+import { anyLowerBound } from './trials.js';
 
 export const GATE_SCHEMA_VERSION = 1;
 
@@ -68,11 +69,19 @@ export function runGate(inputs: GateInputs, settings: GateSettings): GateResult 
     candidate: refOf(inputs.candidate),
     settings: { ...settings, gatedChecks, perCheckConfidence: 1 - 2 * tail },
     method: describeMethod(inputs, settings, tail),
-    warnings: inputs.warnings,
+    warnings: [...inputs.warnings, ...lowerBoundWarnings(inputs)],
     comparisons: decided,
     budgets: checked,
     broken,
   };
+}
+
+/** Where a run's latency is only "at least": it lost more than 1 % of some trial's sends to drops or timeouts. */
+function lowerBoundWarnings(inputs: GateInputs): string[] {
+  return ([['baseline', inputs.baseline], ['candidate', inputs.candidate]] as const).flatMap(([side, g]) => {
+    const where = [...g.trials].flatMap(([wiring, byWorkflow]) => [...byWorkflow].filter(([, t]) => anyLowerBound(t)).map(([workflow]) => `${wiring} ${workflow}`));
+    return where.length ? [`${side}: over 1 % of a trial's sends dropped or timed out in ${where.join(', ')}: those percentiles are lower bounds (≥), counted as errors in errorRate`] : [];
+  });
 }
 
 function refOf({ file, run }: GateRun): RunRef {
@@ -92,5 +101,6 @@ function describeMethod(inputs: GateInputs, s: GateSettings, tail: number): stri
     `Absolute comparisons (not the same-run ratios) are widened by a ${pct(s.runDrift)} spread between whole runs, which no interval inside one run can see. ` +
     `Regressed/improved: the interval excludes 1 and the change is at least ${pct(s.minEffect)}. ` +
     `${inputs.sameEnvironment ? 'Gated: every comparison and budget.' : 'Environments differ: absolute comparisons are shown, not gated; same-run ratios and budgets gate.'} ` +
-    `Budgets (scenario slo) on the candidate alone: missed when the whole interval is past the limit.`;
+    `Budgets (scenario slo) on the candidate alone: missed when the whole interval is past the limit. ` +
+    `A dropped send (maxInFlight reached) is a failed request in errorRate; a trial with over 1 % of its sends dropped or timed out has lower-bound percentiles (≥): never "improved", and a latency budget on them is at best borderline.`;
 }

@@ -10,6 +10,7 @@ const META = {"scenario":"smoke","runTag":"k6","arrival":{"model":"constant","ra
 const TARGET = (__ENV.SPLITBENCH_TARGET || "http://frontdoor:8080").replace(/\/+$/, '');
 const RUN_TAG = __ENV.SPLITBENCH_RUN_TAG || "k6";
 const SIZE = {"skus":10000,"customers":1000};
+/** @type {[string, number][]} */
 const MIX = [["checkout",3],["browse",4],["search",2],["history",1],["return",0.5]];
 const SENT = ["checkout","browse","search","history","return"];
 const TIMEOUT = "5000ms";
@@ -203,6 +204,7 @@ function send(req, phase) {
   if (req.workflow === 'checkout') { params.responseCallback = CHECKOUT_EXPECTED; params.responseType = 'text'; }
   var res = http.request(req.method, TARGET + req.path, req.body === undefined ? null : req.body, params);
   var ok = expectedStatus(req.workflow, res.status);
+  /** @type {Record<string, () => boolean>} */
   var checks = {};
   checks[req.workflow + ' answered as expected'] = function () { return ok; };
   check(res, checks, { workflow: req.workflow, phase: phase });
@@ -218,7 +220,7 @@ function placeOrder(n, phase, tag) {
   var res = send(checkoutRequest(n, SIZE, tag), phase);
   if (KEEP_ORDERS && res.status === 201 && openOrders.length < 1000) {
     try {
-      var orderId = JSON.parse(res.body).orderId;
+      var orderId = JSON.parse(/** @type {string} */ (res.body)).orderId;
       if (orderId) openOrders.push({ orderId: orderId, customer: customerOfCheckout(n, SIZE) });
     } catch (e) { /* not JSON: nothing to return later */ }
   }
