@@ -61,7 +61,7 @@ describe('npm run report', () => {
   });
   it('fails on an unknown schema version, naming the file', () => {
     const d = runDir('future', JSON.stringify({ schemaVersion: 99, runId: 'x' }));
-    failsNaming([d], `${path.join(d, 'run.json')}: schemaVersion: expected 1, got 99`);
+    failsNaming([d], `${path.join(d, 'run.json')}: schemaVersion: expected 2, got 99`);
   });
   it('fails when there is no run at all', () => failsNaming([], 'no run found under'));
 });

@@ -5,7 +5,8 @@ import type { InvariantReport } from '../../targets/db/invariant-report.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import type { Environment } from './environment.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors. */
+export const SCHEMA_VERSION = 2;
 
 /** One run: everything `npm run bench` measured, on one machine, in one go. */
 export interface RunResult {

@@ -18,17 +18,16 @@ const expectError = (file: string, ...parts: string[]) => {
 describe('readRun', () => {
   it('names a missing file', () => expectError(path.join(dir, 'absent.json'), 'no such file'));
   it('names malformed JSON', () => expectError(write('bad.json', '{"schemaVersion": 1,'), 'not valid JSON'));
-  it('rejects another schema version', () => expectError(write('v9.json', '{"schemaVersion": 9}'), 'schemaVersion: expected 1, got 9'));
+  it('rejects another schema version', () => expectError(write('v9.json', '{"schemaVersion": 9}'), 'schemaVersion: expected 2, got 9'));
   it('names a missing or mistyped field with its path', () => {
-    const run = { schemaVersion: 1, runId: 'r', environment: { hostname: 'h', node: 'v20', cpuModel: 'x', cores: 2, gitSha: 's', startedAt: 't', loadAverage: [0] },
+    const run = { schemaVersion: 2, runId: 'r', environment: { hostname: 'h', node: 'v20', cpuModel: 'x', cores: 2, gitSha: 's', startedAt: 't', loadAverage: [0] },
       config: { profile: 'quick', wirings: [], trials: 1, driver: 'builtin', method: 'm', scenario: { name: 's' } }, cells: [{ wiring: 'monolith' }], target: [], micro: [] };
     expectError(write('field.json', JSON.stringify(run)), 'cells[0].trial: expected a number, got undefined');
   });
-  it('says why a saturation row with only the old invariantsOk verdict is refused', () => {
+  it('names a saturation row without its invariant report', () => {
     const run = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../reports/fixture.run.json'), 'utf8'));
     delete run.saturation[0].invariants;
-    run.saturation[0].invariantsOk = true;
-    expectError(write('legacy.json', JSON.stringify(run)), 'saturation[0].invariants: missing (a run.json from before full invariant reports');
+    expectError(write('no-invariants.json', JSON.stringify(run)), 'saturation[0].invariants: expected an object');
   });
   it('accepts a directory holding run.json', () => {
     fs.mkdirSync(path.join(dir, 'empty-run'));

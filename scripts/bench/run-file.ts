@@ -58,9 +58,6 @@ const invariantReport = object({
   ok: boolean, checks: list(object({ name: string, ok: boolean, detail: string })), orders: number, events: number,
   outbox: optional(object({ state: string, undelivered: number, waitedS: number, drainRatePerS: number })),
 });
-/** Saturation and sweep rows of older files kept only a verdict: say so rather than "expected an object". */
-const rowInvariants: Check = (v, at) =>
-  v === undefined ? [`${at}: missing (a run.json from before full invariant reports, with only invariantsOk: re-run npm run bench)`] : invariantReport(v, at);
 const cellStart = optional(object({ method: string, ms: number }));
 const microRow: Check = (v, at) => ((v as { kind?: unknown } | null)?.kind === 'outbox'
   ? object({ name: string, transport: string, events: number, durationS: number, eventsPerS: number, batchSize: number, invariantsOk: boolean })
@@ -80,8 +77,8 @@ const run = object({
   })),
   target: list(driver),
   micro: list(microRow),
-  saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost, start: cellStart, invariants: rowInvariants, events }))),
-  sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number, start: cellStart, invariants: rowInvariants, events }))),
+  saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost, start: cellStart, invariants: invariantReport, events }))),
+  sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number, start: cellStart, invariants: invariantReport, events }))),
 });
 
 export function checkRun(data: unknown): string[] {

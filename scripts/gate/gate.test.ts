@@ -287,8 +287,8 @@ describe('npm run gate (CLI)', () => {
     const other = writeRun(dir, 'cli-other', syntheticRun({ seed: 23, noise: CI_NOISE, wirings: { monolith: MONOLITH }, scenario: { ...SCENARIO, name: 'other', arrival: { model: 'constant', rateRps: 40 } } }));
     expectUnusable(['--baseline', ok, '--candidate', other], 'different workloads', ok, other, '"rateRps":40');
     const v2 = path.join(dir, 'v2.json');
-    fs.writeFileSync(v2, JSON.stringify({ ...syntheticRun({ seed: 24, noise: CI_NOISE, wirings: { monolith: MONOLITH } }), schemaVersion: 2 }));
-    expectUnusable(['--baseline', ok, '--candidate', v2], v2, 'schemaVersion: expected 1, got 2');
+    fs.writeFileSync(v2, JSON.stringify({ ...syntheticRun({ seed: 24, noise: CI_NOISE, wirings: { monolith: MONOLITH } }), schemaVersion: 3 }));
+    expectUnusable(['--baseline', ok, '--candidate', v2], v2, 'schemaVersion: expected 2, got 3');
     const once = writeRun(dir, 'cli-once', syntheticRun({ seed: 25, noise: CI_NOISE, trials: 1, wirings: { monolith: MONOLITH } }));
     expectUnusable(['--baseline', once, '--candidate', ok], once, 'monolith has 1 trial(s); the gate needs ≥ 5');
     const garbled = syntheticRun({ seed: 26, noise: CI_NOISE, wirings: { monolith: MONOLITH } });
