@@ -36,7 +36,8 @@ interface Claimed { event_id: string; type: string; payload: unknown; pending: s
 
 /** Returns a drain: batches back to back while they come back full; resolves with the events it handled. */
 export function relay(db: pg.Pool, consumers: Record<string, BatchConsumer>, options: RelayOptions = RELAY_DEFAULTS) {
-  // A failing delivery is retried until it is dead-lettered; say so once per event and consumer.
+  // A failing delivery is retried until it is dead-lettered. Say so once per consumer and error, not per
+  // event: a consumer that is down fails every event of every batch the same way.
   const reported = new Set<string>();
   const report = (key: string, text: string) => {
     if (reported.has(key)) return;
@@ -74,7 +75,7 @@ export function relay(db: pg.Pool, consumers: Record<string, BatchConsumer>, opt
     const fail = (eventId: string, consumer: string, why: string) => {
       if (!failures.has(eventId)) failures.set(eventId, new Map());
       failures.get(eventId)!.set(consumer, why);
-      report(`${eventId}>${consumer}`, `${consumer} on event ${eventId} failed: ${why} (will retry)`);
+      report(`${consumer}>${why}`, `${consumer} failed on event ${eventId} (and on any other with the same error, not repeated here): ${why} (will retry)`);
     };
     for (const row of rows) {
       const due = (SUBSCRIPTIONS[row.type] ?? []).filter((name) => !row.pending || row.pending.includes(name));
@@ -139,7 +140,9 @@ export function relay(db: pg.Pool, consumers: Record<string, BatchConsumer>, opt
     for (const [i, r] of failed.entries()) {
       if (attempts[i] >= options.maxAttempts) console.error(`outbox relay: event ${r.event_id} dead-lettered for ${[...failures.get(r.event_id)!.keys()].join(', ')} after ${attempts[i]} attempts`);
     }
-    for (const r of rows) if (!failures.has(r.event_id)) for (const name of SUBSCRIPTIONS[r.type] ?? []) reported.delete(`${r.event_id}>${name}`);
+    // A consumer that took a whole batch has recovered: its next failure is news again.
+    const failing = new Set([...failures.values()].flatMap((byConsumer) => [...byConsumer.keys()]));
+    for (const key of reported) if (!failing.has(key.slice(0, key.indexOf('>')))) reported.delete(key);
   }
 
   // Two batches in flight: while one waits on its consumers, the other claims or settles (SKIP LOCKED
