@@ -33,30 +33,32 @@ export const windowEnd = (urls: DbUrls, from: number) => withClient(urls.commerc
   return { to: Number(rows[0].s), backlog: rows[0].open as number };
 });
 
+/** A timestamptz as µs since the epoch (a double: exact to the µs for centuries); a JavaScript Date would keep only ms. */
+const EPOCH_US = (column: string) => `(extract(epoch FROM ${column}) * 1000000)::float8`;
+
 /** After the drain: commit → consumed for every event created between the two positions. */
 export async function eventLatency(urls: DbUrls, window: { from: number; to: number; backlog: number }): Promise<EventLatency> {
   const events = await withClient(urls.commerce, async (c) => (await c.query(
-    `SELECT event_id, type, created_at FROM "order".outbox WHERE seq > $1 AND seq <= $2`, [window.from, window.to])).rows as { event_id: string; type: string; created_at: Date }[]);
-  const created = new Map(events.map((e) => [e.event_id, e.created_at.getTime()]));
-  const times = events.map((e) => e.created_at.getTime());
-  const spanS = events.length > 1 ? (Math.max(...times) - Math.min(...times)) / 1000 : 0;
+    `SELECT event_id, type, ${EPOCH_US('created_at')} AS created_us FROM "order".outbox WHERE seq > $1 AND seq <= $2`, [window.from, window.to])).rows as { event_id: string; type: string; created_us: number }[]);
+  const created = new Map(events.map((e) => [e.event_id, e.created_us]));
+  const times = events.map((e) => e.created_us);
+  const spanS = events.length > 1 ? (Math.max(...times) - Math.min(...times)) / 1e6 : 0;
   const lastConsumed = new Map<string, number>();
   const subscribers: EventLatency['subscribers'] = [];
   for (const subscriber of new Set(Object.values(SUBSCRIPTIONS).flat())) {
     const ids = events.filter((e) => (SUBSCRIPTIONS[e.type] ?? []).includes(subscriber)).map((e) => e.event_id);
     const rows = ids.length === 0 ? [] : await withClient(urls[domainOf(subscriber)], async (c) => (await c.query(
-      `SELECT event_id, processed_at FROM ${quoteIdent(subscriber)}.processed_events WHERE event_id = ANY($1::text[])`, [ids])).rows as { event_id: string; processed_at: Date }[]);
+      `SELECT event_id, ${EPOCH_US('processed_at')} AS processed_us FROM ${quoteIdent(subscriber)}.processed_events WHERE event_id = ANY($1::text[])`, [ids])).rows as { event_id: string; processed_us: number }[]);
     const h = usHistogram();
     for (const r of rows) {
-      const at = r.processed_at.getTime();
-      // Milliseconds are what timestamptz gives a JavaScript Date; record µs for the shared histogram format.
-      recordUs(h, (at - created.get(r.event_id)!) * 1000);
+      const at = r.processed_us;
+      recordUs(h, at - created.get(r.event_id)!);
       lastConsumed.set(r.event_id, Math.max(lastConsumed.get(r.event_id) ?? 0, at));
     }
     subscribers.push(summary(subscriber, h, ids.length - rows.length));
   }
   const all = usHistogram();
-  for (const [id, at] of lastConsumed) recordUs(all, (at - created.get(id)!) * 1000);
+  for (const [id, at] of lastConsumed) recordUs(all, at - created.get(id)!);
   const withSubscribers = events.filter((e) => (SUBSCRIPTIONS[e.type] ?? []).length > 0).length;
   return {
     events: events.length,
