@@ -6,7 +6,7 @@ import type { RunResult } from '../bench/results.js';
 import type { PlannedComparison } from './compare.js';
 import type { GateInputs } from './inputs.js';
 import { empirical, quantileOf, type Empirical } from './stats.js';
-import { decodeLatency } from './trials.js';
+import { anyLowerBound, decodeLatency } from './trials.js';
 
 /**
  * An edge is gated only with at least this many calls in every trial of both runs: its p99 then rests on
@@ -51,8 +51,12 @@ export function planEdgeComparisons(inputs: GateInputs): PlannedComparison[] {
       // Every trial must have called it: a trial without the edge is not a trial with a fast edge.
       const complete = bt.length === trialsOf(inputs.baseline.run) && ct.length === trialsOf(inputs.candidate.run);
       if (!complete || [...bt, ...ct].some((t) => t.calls < MIN_EDGE_CALLS)) continue;
+      // A trial that dropped sends never made their calls: its edges are as much a lower bound as its requests.
+      const all = (g: GateInputs['baseline']) => anyLowerBound(g.trials.get(wiring)?.get('all') ?? []);
+      const lowerBound = { baseline: all(inputs.baseline), candidate: all(inputs.candidate) };
       for (const [metric, p] of [['p99', 0.99], ['p50', 0.5]] as const) {
         planned.push({
+          lowerBound,
           wiring, workflow: edge, edge: true, metric, unit: 'ms', gated: inputs.sameEnvironment, worse: 'higher', sameRunRatio: false,
           baseline: bt.map((t) => quantileOf(t.rttMs, p)), candidate: ct.map((t) => quantileOf(t.rttMs, p)),
         });

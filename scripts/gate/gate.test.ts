@@ -345,6 +345,16 @@ describe('edges (caller → callee round trips)', () => {
     }
   });
 
+  // --inject-delay warehouse=2 on a 2 ms edge: every call twice as slow. (A +30 % edge is not reliably caught
+  // with ci-profile noise: trials ±5 % and runs ±3 % move every sample alike, and more calls cannot average that out.)
+  it('catch an every-call delay on one edge through its p50 and p99, and nothing on the other edge', () => {
+    for (const s of [0, 1, 2]) {
+      const g = gate({ seed: 5100 + s, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) }, { seed: 6100 + s, noise: CI_NOISE, wirings, edges: edges({ ...WAREHOUSE.rtt, factor: 2 }) });
+      expect([edgeVerdict(g, 'warehouse', 'p50'), edgeVerdict(g, 'warehouse', 'p99'), edgeVerdict(g, 'payment', 'p50'), edgeVerdict(g, 'payment', 'p99')]).toEqual(['regressed', 'regressed', 'unchanged', 'unchanged']);
+      expect(g.pass).toBe(false);
+    }
+  });
+
   it('pass unchanged code: edges share the false-alarm budget, rate ≤ 1 %', () => {
     const seeds = Array.from({ length: 100 }, (_, i) => i);
     const results = seeds.map((s) => gate({ seed: 7000 + s, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) }, { seed: 8000 + s, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) }));

@@ -1,6 +1,8 @@
 // Injected delays: the spec's grammar and errors, and which share of calls a partial delay slows.
 import { describe, expect, it } from 'vitest';
-import { delayChooser, parseInjectedDelays } from './handler.js';
+import { Echo, echoApi } from '../../scripts/bench/micro-echo.js';
+import { newCtx } from './ctx.js';
+import { delayChooser, parseInjectedDelays, wrapHandlers } from './handler.js';
 
 describe('parseInjectedDelays', () => {
   it('reads every-call delays as before and tail-only ones with a share of calls', () => {
@@ -35,5 +37,25 @@ describe('delayChooser', () => {
       const everyKth = calls.filter((_, i) => i % k === 0);
       expect(everyKth.filter(Boolean).length / everyKth.length).toBeCloseTo(0.05, 2);
     }
+  });
+});
+
+describe('wrapHandlers with a partial delay', () => {
+  it('delays the calls its chooser picks, by at least the injected time, and answers every call', async () => {
+    const delay = { ms: 30, fraction: 0.2 };
+    const pattern = Array.from({ length: 60 }, delayChooser(Echo.name, delay.fraction));
+    const picked = pattern.filter(Boolean).length;
+    const echo = wrapHandlers(Echo, echoApi, delay).echo;
+    // One call at a time: each call's own time, not a queue's.
+    const tookMs: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const started = performance.now();
+      expect(await echo({ payload: 'x' }, newCtx(`r${i}`))).toEqual({ payload: 'x' });
+      tookMs.push(performance.now() - started);
+    }
+    // Each picked call took the delay (a timer may fire up to 1 ms early); some calls, not all, were picked.
+    expect(pattern.flatMap((p, i) => (p && tookMs[i] < delay.ms - 1 ? [i] : []))).toEqual([]);
+    expect(picked).toBeGreaterThan(0);
+    expect(picked).toBeLessThan(60);
   });
 });
