@@ -54,7 +54,7 @@ const USAGE = `usage: npm run bench -- [options]
                                     durationS and warmupS; a named scenario takes the profile's)
   --trials <n>                      repeat every cell n times, interleaved across wirings
   --target <url>                    drive an already running gateway instead of starting wirings
-  --inject-delay <svc=ms,…>         artificial handler delay (off by default; recorded)
+  --inject-delay <svc=ms[@pct%],…>  artificial handler delay on every call or a hashed share of them (off by default; recorded)
   --out <dir>                       run.json there, its report in <dir>/report/ (default: results/<run-id>, report in reports/<run-id>/)
   --db <…>                          ${DB_HELP}
   --no-micro                        skip the micro table`;

@@ -133,6 +133,7 @@ async function measureWindow(wiring: RunningWiring, db: Databases) {
           from: e.from, to: e.to, transport: e.transport, calls: e.calls, errors: e.errors,
           rttUs: { p50: e.rttUs.p50, p99: e.rttUs.p99 }, handlerUs: { p50: e.handlerUs.p50, p99: e.handlerUs.p99 },
           overheadUs: { p50: e.overheadUs.p50, p99: e.overheadUs.p99 }, requestBytesMean: e.requestBytesMean, responseBytesMean: e.responseBytesMean,
+          rttHistogram: e.rttHistogram,
         })),
         tail: checkoutTail(after.stats.flatMap((p) => p.edges)),
         eventWindow,

@@ -186,6 +186,8 @@ export interface EdgeResult {
   from: string; to: string; transport: string; calls: number; errors: number;
   rttUs: { p50: number; p99: number }; handlerUs: { p50: number; p99: number }; overheadUs: { p50: number; p99: number };
   requestBytesMean: number; responseBytesMean: number;
+  /** The caller's round trips in µs over the measured window, HdrHistogram compressed base64 (absent in runs written before it was kept). */
+  rttHistogram?: string;
 }
 
 export interface CostResult {

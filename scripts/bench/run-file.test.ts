@@ -29,6 +29,13 @@ describe('readRun', () => {
     delete run.saturation[0].invariants;
     expectError(write('no-invariants.json', JSON.stringify(run)), 'saturation[0].invariants: expected an object');
   });
+  it('names an edge histogram that is not a string, and accepts edges without one (older runs)', () => {
+    const run = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../reports/fixture.run.json'), 'utf8'));
+    const i = run.cells.findIndex((c: { edges: unknown[] }) => c.edges.length);
+    expect(readRun(write('no-edge-histogram.json', JSON.stringify(run))).cells[i].edges[0].rttHistogram).toBeUndefined();
+    run.cells[i].edges[0].rttHistogram = 42;
+    expectError(write('edge-histogram.json', JSON.stringify(run)), `cells[${i}].edges[0].rttHistogram: expected a string, got number`);
+  });
   it('accepts a directory holding run.json', () => {
     fs.mkdirSync(path.join(dir, 'empty-run'));
     expectError(path.join(dir, 'empty-run'), 'run.json: no such file');

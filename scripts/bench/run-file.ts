@@ -70,7 +70,7 @@ const run = object({
   config: object({ profile: string, wirings: list(string), trials: number, driver: string, method: string, scenario: object({ name: string }) }),
   cells: list(object({
     wiring: string, scenario: string, trial: number, processes: number, startupMs: number, driver, cost,
-    edges: list(object({ from: string, to: string, transport: string, calls: number, rttUs: p50p99, handlerUs: p50p99, overheadUs: p50p99, requestBytesMean: number, responseBytesMean: number })),
+    edges: list(object({ from: string, to: string, transport: string, calls: number, rttUs: p50p99, handlerUs: p50p99, overheadUs: p50p99, requestBytesMean: number, responseBytesMean: number, rttHistogram: optional(string) })),
     tail: optional(object({ requests: number, callsPerRequest: counts, slowCallsPerRequest: counts })),
     start: cellStart, invariants: invariantReport,
     events,

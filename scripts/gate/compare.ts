@@ -15,7 +15,10 @@ export interface LowerBounds { baseline: boolean; candidate: boolean; monolith?:
 
 export interface PlannedComparison {
   wiring: string;
+  /** A workflow, or for an edge its "caller → callee". */
   workflow: string;
+  /** The caller's round trip of one remote call (edges.ts), not a request. */
+  edge?: boolean;
   metric: Metric;
   unit: 'ms' | 'ok/s' | '×';
   /** Whether a regression here fails the gate (absolute times only gate between like machines). */
@@ -35,6 +38,7 @@ export interface PlannedComparison {
 export interface Comparison {
   wiring: string;
   workflow: string;
+  edge?: boolean;
   metric: Metric;
   unit: PlannedComparison['unit'];
   gated: boolean;
@@ -108,7 +112,7 @@ export interface DecisionRule {
 }
 
 export function decideComparison(p: PlannedComparison, rule: DecisionRule): Comparison {
-  const head = { wiring: p.wiring, workflow: p.workflow, metric: p.metric, unit: p.unit, gated: p.gated && !p.lacking, ...(p.lowerBound && { lowerBound: p.lowerBound }) };
+  const head = { wiring: p.wiring, workflow: p.workflow, metric: p.metric, unit: p.unit, gated: p.gated && !p.lacking, ...(p.edge && { edge: true }), ...(p.lowerBound && { lowerBound: p.lowerBound }) };
   if (p.lacking) return { ...head, baseline: null, candidate: null, ratio: null, verdict: 'too few samples', note: p.lacking };
   const c = change(p.baseline, p.candidate, rule.tail, rng(seedOf(`${p.wiring} ${p.workflow} ${p.metric}`)));
   const ratio = p.sameRunRatio ? c.ratio : widened(c.ratio, rule.runDrift, rule.tail);

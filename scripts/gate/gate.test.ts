@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioError, type Scenario } from '../../scenarios/scenario.js';
 import { encode, latencyMs, recordUs, usHistogram } from '../bench/histogram.js';
-import { SCHEMA_VERSION, type Cell, type RunResult } from '../bench/results.js';
+import { SCHEMA_VERSION, type Cell, type EdgeResult, type RunResult } from '../bench/results.js';
+import { MIN_EDGE_CALLS } from './edges.js';
 import { tailHonesty } from '../bench/lower-bound.js';
 import { gateRun, pairRuns } from './inputs.js';
 import { gateMarkdown } from './markdown.js';
@@ -55,7 +56,11 @@ interface RunSpec {
   trials?: number;
   scenario?: Scenario;
   environment?: Partial<RunResult['environment']>;
+  /** Per wiring: its remote calls, each edge with its round-trip distribution and calls per trial. */
+  edges?: Record<string, EdgeSpec[]>;
 }
+
+interface EdgeSpec { from: string; to: string; callsPerTrial: number; rtt: Distribution }
 
 function normal(r: Rng): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -70,13 +75,10 @@ function syntheticRun(spec: RunSpec): RunResult {
   for (let trial = 1; trial <= trials; trial++) {
     for (const [wiring, d] of Object.entries(spec.wirings)) {
       const speed = runSpeed * Math.exp(spec.noise.trialSpread * normal(r)) * (d.factor ?? 1);
-      const p90 = d.median * Math.exp(d.spread * 1.2816);
-      const h = usHistogram();
-      for (let i = 0; i < spec.noise.samplesPerTrial; i++) {
-        const x = d.median * Math.exp(d.spread * normal(r));
-        recordUs(h, 1000 * speed * (x > p90 ? x * (d.tailFactor ?? 1) : x));
-      }
-      cells.push(cell(wiring, trial, scenario, h));
+      const h = sampled(r, d, spec.noise.samplesPerTrial, speed);
+      // The edges run at the trial's speed too: the machine is the same.
+      const edges = (spec.edges?.[wiring] ?? []).map((e) => edgeResult(e, sampled(r, e.rtt, e.callsPerTrial, speed / (d.factor ?? 1) * (e.rtt.factor ?? 1))));
+      cells.push({ ...cell(wiring, trial, scenario, h), edges });
     }
   }
   return {
@@ -84,6 +86,22 @@ function syntheticRun(spec: RunSpec): RunResult {
     config: { profile: 'ci', scenario, wirings: Object.keys(spec.wirings), trials, driver: 'builtin', target: null, db: 'none', injectDelay: '', method: 'synthetic' },
     cells, target: [], micro: [], finishedAt: ENVIRONMENT.startedAt,
   };
+}
+
+/** `n` samples (recorded in µs) of a distribution whose every sample is multiplied by `speed`. */
+function sampled(r: Rng, d: Distribution, n: number, speed: number): ReturnType<typeof usHistogram> {
+  const p90 = d.median * Math.exp(d.spread * 1.2816);
+  const h = usHistogram();
+  for (let i = 0; i < n; i++) {
+    const x = d.median * Math.exp(d.spread * normal(r));
+    recordUs(h, 1000 * speed * (x > p90 ? x * (d.tailFactor ?? 1) : x));
+  }
+  return h;
+}
+
+function edgeResult(e: EdgeSpec, h: ReturnType<typeof usHistogram>): EdgeResult {
+  const us = { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99) };
+  return { from: e.from, to: e.to, transport: 'http', calls: h.totalCount, errors: 0, rttUs: us, handlerUs: us, overheadUs: us, requestBytesMean: 100, responseBytesMean: 100, rttHistogram: encode(h) };
 }
 
 function cell(wiring: string, trial: number, scenario: Scenario, h: ReturnType<typeof usHistogram>): Cell {
@@ -298,5 +316,63 @@ describe('npm run gate (CLI)', () => {
     expectUnusable(['--baseline', ok, '--candidate', bad], bad, 'cells[2].driver.workflows[1].histogram: not a compressed base64 HdrHistogram');
     expectUnusable(['--baseline', ok], '--baseline and --candidate are both required');
     expectUnusable(['--baseline', ok, '--candidate', ok, '--min-effect', '0'], '--min-effect "0"');
+  });
+});
+
+describe('edges (caller → callee round trips)', () => {
+  const WAREHOUSE: EdgeSpec = { from: 'checkout', to: 'warehouse', callsPerTrial: 6000, rtt: { median: 2, spread: 0.3 } };
+  const PAYMENT: EdgeSpec = { from: 'checkout', to: 'payment', callsPerTrial: 2000, rtt: { median: 4, spread: 0.3 } };
+  const wirings = { monolith: MONOLITH, 'services/http': SERVICES };
+  const edges = (warehouse: Distribution) => ({ 'services/http': [{ ...WAREHOUSE, rtt: warehouse }, PAYMENT] });
+  const edgeVerdict = (g: GateResult, to: string, metric: string) => g.comparisons.find((c) => c.edge && c.workflow === `checkout → ${to}` && c.metric === metric)?.verdict;
+
+  it('catch a tail-only delay on one edge that the workflow p99 (160 samples per trial) cannot see, and name the edge', () => {
+    const seeds = Array.from({ length: 10 }, (_, i) => i);
+    const results = seeds.map((s) => gate(
+      { seed: 5000 + s, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) },
+      { seed: 6000 + s, noise: CI_NOISE, wirings, edges: edges({ ...WAREHOUSE.rtt, tailFactor: 1.4 }) },
+    ));
+    for (const g of results) {
+      expect(g.pass).toBe(false);
+      expect(edgeVerdict(g, 'warehouse', 'p99')).toBe('regressed');
+      expect(edgeVerdict(g, 'warehouse', 'p50')).toBe('unchanged');
+      expect(edgeVerdict(g, 'payment', 'p99')).toBe('unchanged');
+      expect(g.summary).toMatch(/regression\(s\): services\/http checkout → warehouse: p99 \+\d+ %/);
+      const md = gateMarkdown(g);
+      expect(md.indexOf('**Edges that moved**')).toBeGreaterThan(-1);
+      expect(md.indexOf('**Edges that moved**')).toBeLessThan(md.indexOf('| wiring | workflow |'));
+      expect(md).toMatch(/Edges that moved.*services\/http checkout → warehouse: p99 \+\d+ % \(regressed\)/);
+    }
+  });
+
+  // --inject-delay warehouse=2 on a 2 ms edge: every call twice as slow. (A +30 % edge is not reliably caught
+  // with ci-profile noise: trials ±5 % and runs ±3 % move every sample alike, and more calls cannot average that out.)
+  it('catch an every-call delay on one edge through its p50 and p99, and nothing on the other edge', () => {
+    for (const s of [0, 1, 2]) {
+      const g = gate({ seed: 5100 + s, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) }, { seed: 6100 + s, noise: CI_NOISE, wirings, edges: edges({ ...WAREHOUSE.rtt, factor: 2 }) });
+      expect([edgeVerdict(g, 'warehouse', 'p50'), edgeVerdict(g, 'warehouse', 'p99'), edgeVerdict(g, 'payment', 'p50'), edgeVerdict(g, 'payment', 'p99')]).toEqual(['regressed', 'regressed', 'unchanged', 'unchanged']);
+      expect(g.pass).toBe(false);
+    }
+  });
+
+  it('pass unchanged code: edges share the false-alarm budget, rate ≤ 1 %', () => {
+    const seeds = Array.from({ length: 100 }, (_, i) => i);
+    const results = seeds.map((s) => gate({ seed: 7000 + s, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) }, { seed: 8000 + s, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) }));
+    const failed = results.filter((g) => !g.pass).length;
+    console.log(`unchanged code with 2 gated edges: ${failed} false alarm(s) in ${seeds.length}`);
+    expect(failed).toBeLessThanOrEqual(1);
+    // 7 workflow checks and 2 edges × (p99, p50) in one Bonferroni family.
+    expect(results[0].settings.gatedChecks).toBe(11);
+    expect(results[0].method).toContain('one Bonferroni family');
+  });
+
+  it('leave out edges with too few calls in some trial, and edges without a histogram (older runs)', () => {
+    const rare = { ...PAYMENT, callsPerTrial: MIN_EDGE_CALLS - 1 };
+    const g = gate({ seed: 1, noise: CI_NOISE, wirings, edges: { 'services/http': [WAREHOUSE, rare] } }, { seed: 2, noise: CI_NOISE, wirings, edges: { 'services/http': [WAREHOUSE, rare] } });
+    expect(g.comparisons.filter((c) => c.edge).map((c) => `${c.workflow} ${c.metric}`)).toEqual(['checkout → warehouse p99', 'checkout → warehouse p50']);
+    const old = syntheticRun({ seed: 3, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) });
+    for (const c of old.cells) for (const e of c.edges) delete e.rttHistogram;
+    const g2 = runGate(pairRuns(gateRun('baseline', old), gateRun('candidate', syntheticRun({ seed: 4, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) }))), SETTINGS);
+    expect(g2.comparisons.filter((c) => c.edge)).toEqual([]);
   });
 });

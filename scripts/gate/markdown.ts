@@ -2,7 +2,7 @@
 import { atLeast } from '../bench/lower-bound.js';
 import type { BudgetCheck } from './budgets.js';
 import type { Comparison } from './compare.js';
-import type { GateResult, RunRef } from './verdict.js';
+import { regressionText, signedPercent, type GateResult, type RunRef } from './verdict.js';
 
 export function gateMarkdown(g: GateResult): string {
   const level = `${+(g.settings.perCheckConfidence * 100).toPrecision(3)} %`;
@@ -11,10 +11,20 @@ export function gateMarkdown(g: GateResult): string {
     '',
     `Scenario \`${g.scenario}\` · baseline ${ref(g.baseline)} · candidate ${ref(g.candidate)}`,
     '',
+  ];
+  const edges = g.comparisons.filter((c) => c.edge);
+  // A slower callee shows on its edge before its workflows: the hop to blame comes first.
+  const moved = edges.filter((c) => c.verdict === 'regressed' || c.verdict === 'improved');
+  if (moved.length) lines.push(`**Edges that moved** (caller's round trip): ${moved.map((c) => `${regressionText(c)} (${c.verdict}${c.gated ? '' : ', not gated'})`).join('; ')}`, '');
+  lines.push(
     `| wiring | workflow | metric | baseline | candidate | change (${level} interval) | verdict |`,
     '|---|---|---|---:|---:|---|---|',
-    ...g.comparisons.map(comparisonRow),
-  ];
+    ...g.comparisons.filter((c) => !c.edge).map(comparisonRow),
+  );
+  if (edges.length) {
+    lines.push('', `**Edges** (caller → callee, the caller's round trip; ${level} interval)`, '',
+      '| wiring | edge | metric | baseline | candidate | change | verdict |', '|---|---|---|---:|---:|---|---|', ...edges.map(comparisonRow));
+  }
   if (g.budgets.length) {
     lines.push('', `**Budgets** (scenario \`slo\`, candidate alone; ${level} interval)`, '',
       '| wiring | workflow | budget | candidate | verdict |', '|---|---|---|---|---|', ...g.budgets.map(budgetRow));
@@ -50,4 +60,4 @@ function budgetRow(b: BudgetCheck): string {
 }
 
 const significant = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const percent = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)} %`;
+const percent = signedPercent;

@@ -62,7 +62,8 @@ export function pairByTrial(wiring: Trial[], monolith: Trial[]): [Trial, Trial][
   });
 }
 
-function decodeLatency(base64: string, at: string): Empirical {
+/** An encoded µs histogram as ms samples; throws naming `at` when it does not decode. */
+export function decodeLatency(base64: string, at: string): Empirical {
   let pairs: [number, number][];
   try {
     const h = decode(base64);

@@ -4,6 +4,7 @@ import { describeBreakage } from '../../targets/db/invariant-report.js';
 import type { RunResult } from '../bench/results.js';
 import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
 import { decideComparison, planComparisons, type Comparison } from './compare.js';
+import { MIN_EDGE_CALLS, planEdgeComparisons } from './edges.js';
 import type { GateInputs, GateRun } from './inputs.js';
 import { anyLowerBound } from './trials.js';
 
@@ -42,7 +43,8 @@ export interface GateResult {
 }
 
 export function runGate(inputs: GateInputs, settings: GateSettings): GateResult {
-  const comparisons = planComparisons(inputs);
+  // Edges share the family-wise budget with the workflows: "unchanged code fails at most 1 − confidence of the time" holds for the gate as a whole.
+  const comparisons = [...planComparisons(inputs), ...planEdgeComparisons(inputs)];
   const budgets = planBudgets(inputs);
   const gatedChecks = comparisons.filter((c) => c.gated && !c.lacking).length + budgets.filter((b) => b.measures && !b.lacking).length;
   // One-sided: a false "regressed" or "missed" needs the interval's far side past the line.
@@ -51,10 +53,11 @@ export function runGate(inputs: GateInputs, settings: GateSettings): GateResult 
   const checked = budgets.map((b) => decideBudget(b, tail));
   const broken = inputs.candidate.run.cells.filter((c) => !c.invariants.ok).map((c) => `${c.wiring} trial ${c.trial} (${describeBreakage(c.invariants)})`);
 
-  const regressed = decided.filter((c) => c.gated && c.verdict === 'regressed');
+  // The edges first: they name the hop to blame.
+  const regressed = decided.filter((c) => c.gated && c.verdict === 'regressed').sort((a, b) => Number(!!b.edge) - Number(!!a.edge));
   const missed = checked.filter((b) => b.verdict === 'missed');
   const reasons = [
-    regressed.length && `${regressed.length} regression(s): ${regressed.map((c) => `${c.wiring} ${c.workflow} ${c.metric}`).join(', ')}`,
+    regressed.length && `${regressed.length} regression(s): ${regressed.map(regressionText).join(', ')}`,
     missed.length && `${missed.length} budget(s) missed: ${missed.map((b) => `${b.wiring} ${b.workflow} ${b.budget}`).join(', ')}`,
     broken.length && `invariants broken in ${broken.join(', ')}`,
   ].filter(Boolean);
@@ -76,6 +79,13 @@ export function runGate(inputs: GateInputs, settings: GateSettings): GateResult 
   };
 }
 
+/** "services/http checkout → warehouse: p99 +38 %" for an edge, "services/http checkout p99" for a workflow. */
+export function regressionText(c: Comparison): string {
+  return c.edge && c.ratio ? `${c.wiring} ${c.workflow}: ${c.metric} ${signedPercent(c.ratio.value)}` : `${c.wiring} ${c.workflow} ${c.metric}`;
+}
+
+export const signedPercent = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)} %`;
+
 /** Where a run's latency is only "at least": it lost more than 1 % of some trial's sends to drops or timeouts. */
 function lowerBoundWarnings(inputs: GateInputs): string[] {
   return ([['baseline', inputs.baseline], ['candidate', inputs.candidate]] as const).flatMap(([side, g]) => {
@@ -96,6 +106,8 @@ function describeMethod(inputs: GateInputs, s: GateSettings, tail: number): stri
   const pct = (x: number) => `${+(x * 100).toPrecision(3)} %`;
   return `Per wiring × workflow, the median over trials of each trial's p99, p50 and successful answers per second ` +
     `(and, per trial, a wiring's p99 ÷ the monolith's p99 of the same trial), candidate ÷ baseline. ` +
+    `Per wiring × edge (caller → callee), the same for the p99 and p50 of the caller's round trip, for edges with ≥ ${MIN_EDGE_CALLS.toLocaleString('en')} calls in every trial of both runs; ` +
+    `edges share the false-alarm budget with the workflows (one Bonferroni family), so the promise below holds for the gate as a whole. ` +
     `Interval: percentile bootstrap resampling the trials and, within each, its samples (from its HdrHistogram), ` +
     `${pct(1 - 2 * tail)} per check so that all gated checks together raise a false alarm at most ${pct(1 - s.confidence)} of the time. ` +
     `Absolute comparisons (not the same-run ratios) are widened by a ${pct(s.runDrift)} spread between whole runs, which no interval inside one run can see. ` +

@@ -15,6 +15,8 @@ export interface EdgeStats {
   from: string; to: string; transport: string; calls: number; errors: number;
   rttUs: Percentiles; handlerUs: Percentiles; overheadUs: Percentiles;
   requestBytesMean: number; responseBytesMean: number;
+  /** The caller's round trips in µs, an encoded HdrHistogram (compressed base64), so a gate can resample the edge's calls. */
+  rttHistogram: string;
   /** Every call's request id and round trip, so a run can tell which requests met a slow call (tail
    * amplification); absent when the process dropped them (more than its maxKeptCalls since the last reset). */
   perCall?: { requestIds: string[]; rttsUs: number[] };
@@ -66,7 +68,7 @@ export class HopRecorder {
     const pct = (h: hdr.Histogram): Percentiles => ({ p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), mean: round(h.mean), max: h.maxValue });
     return [...this.edges.values()].map((e) => ({
       from: e.from, to: e.to, transport: e.transport, calls: e.calls, errors: e.errors,
-      rttUs: pct(e.rtt), handlerUs: pct(e.handler), overheadUs: pct(e.overhead),
+      rttUs: pct(e.rtt), rttHistogram: hdr.encodeIntoCompressedBase64(e.rtt), handlerUs: pct(e.handler), overheadUs: pct(e.overhead),
       requestBytesMean: round(e.requestBytes / e.calls), responseBytesMean: round(e.responseBytes / e.calls),
       perCall: this.perCallDropped ? undefined : { requestIds: e.requestIds, rttsUs: e.rttsUs },
     }));

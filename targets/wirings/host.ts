@@ -61,7 +61,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
     if (!domainPools.has(domainOf(service))) domainPools.set(domainOf(service), db);
     const ownDb = (max: number) => { const own = servicePool(url, service, max); pools.push(own); return own; };
     const api = impl.create({ deps, db, ownDb, loop: (name, intervalMs, tick) => loops.push({ name: `${service}.${name}`, intervalMs, tick }) });
-    handlers.set(service, wrapHandlers(impl.contract, api as Record<string, Handler>, delays[service] ?? 0));
+    handlers.set(service, wrapHandlers(impl.contract, api as Record<string, Handler>, delays[service]));
   }
 
   const rpcServer = remote.server;
