@@ -11,6 +11,7 @@ export function gateMarkdown(g: GateResult): string {
     '',
     `Scenario \`${g.scenario}\` · baseline ${ref(g.baseline)} · candidate ${ref(g.candidate)}`,
     '',
+    ...(g.ab ? [`Same-job A/B: base \`${g.ab.baseSha.slice(0, 8)}\` vs candidate \`${g.ab.candidateSha.slice(0, 8)}\`${g.ab.candidateDirty ? ' (with uncommitted changes)' : ''}, ${g.ab.pairs} ${g.ab.order} pairs per wiring; each change is the median of per-pair candidate ÷ base ratios`, ''] : []),
     `| wiring | workflow | metric | baseline | candidate | change (${level} interval) | verdict |`,
     '|---|---|---|---:|---:|---|---|',
     ...g.comparisons.map(comparisonRow),

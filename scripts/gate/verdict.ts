@@ -3,7 +3,7 @@
 import { describeBreakage } from '../../targets/db/invariant-report.js';
 import type { RunResult } from '../bench/results.js';
 import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
-import { decideComparison, planComparisons, type Comparison } from './compare.js';
+import { decideComparison, planComparisons, type Comparison, type PlannedComparison } from './compare.js';
 import type { GateInputs, GateRun } from './inputs.js';
 import { anyLowerBound } from './trials.js';
 
@@ -39,10 +39,13 @@ export interface GateResult {
   budgets: BudgetCheck[];
   /** Candidate cells whose invariants broke: a broken run fails whatever its latency. */
   broken: string[];
+  /** Set by a same-job A/B (ab.ts): both sides measured in one run, trials paired. */
+  ab?: { baseSha: string; candidateSha: string; candidateDirty: boolean; pairs: number; order: string };
 }
 
-export function runGate(inputs: GateInputs, settings: GateSettings): GateResult {
-  const comparisons = planComparisons(inputs);
+/** `plan`: how comparisons are drawn from the inputs (a same-job A/B pairs its trials: ab.ts). */
+export function runGate(inputs: GateInputs, settings: GateSettings, plan: (i: GateInputs) => PlannedComparison[] = planComparisons): GateResult {
+  const comparisons = plan(inputs);
   const budgets = planBudgets(inputs);
   const gatedChecks = comparisons.filter((c) => c.gated && !c.lacking).length + budgets.filter((b) => b.measures && !b.lacking).length;
   // One-sided: a false "regressed" or "missed" needs the interval's far side past the line.
