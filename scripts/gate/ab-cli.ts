@@ -8,6 +8,7 @@ import { loadScenario } from '../../scenarios/scenario.js';
 import { parseInjectedDelays } from '../../targets/kit/handler.js';
 import { parseWiring } from '../../targets/wirings/placement.js';
 import { shapeScenario } from '../bench/shape-scenario.js';
+import { onShutdown } from '../cli.js';
 import { runAb } from './ab-runner.js';
 import { runAbGate } from './ab.js';
 import { defaultBase, prepareBaseTree } from './base-tree.js';
@@ -44,8 +45,9 @@ export async function runAbCli(o: AbOptions, settings: GateSettings, log: (m: st
     `${wirings.join(', ')} × ${pairs} ABBA pairs; ${scenario.name} (the candidate's definition, on both sides): ${durations}` +
     `${o.candidateInjectDelay ? `; candidate only: --inject-delay ${o.candidateInjectDelay}` : ''}`);
 
+  const shutdown = onShutdown();
   const runs = await runAb({
-    trees: { base: tree.dir, candidate: repo }, wirings, pairs, scenario, candidateInjectDelay: o.candidateInjectDelay, db: o.db ?? 'embedded', outDir, log,
+    trees: { base: tree.dir, candidate: repo }, wirings, pairs, scenario, candidateInjectDelay: o.candidateInjectDelay, db: o.db ?? 'embedded', outDir, log, onStop: shutdown.add,
   });
   for (const side of ['base', 'candidate'] as const) {
     fs.mkdirSync(path.join(outDir, side), { recursive: true });

@@ -3,7 +3,7 @@
 // server started here, all with the candidate's scenario (written to a file both sides read), each
 // trial starting from freshly reset databases (the bench resets them per cell). The slots' runs are
 // then joined into one run per side, trial i of each side being pair i.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Scenario } from '../../scenarios/scenario.js';
@@ -23,6 +23,8 @@ export interface AbPlan {
   db: string;
   outDir: string;
   log: (m: string) => void;
+  /** Registers what Ctrl-C or SIGTERM must stop: the database server and the trial running. */
+  onStop: (stop: () => Promise<void>) => void;
 }
 
 export async function runAb(plan: AbPlan): Promise<Record<Side, RunResult>> {
@@ -31,12 +33,16 @@ export async function runAb(plan: AbPlan): Promise<Record<Side, RunResult>> {
   const scenarioFile = path.join(plan.outDir, 'scenario.json');
   fs.writeFileSync(scenarioFile, JSON.stringify(plan.scenario, null, 1));
   const db = await openDatabases(plan.db, plan.log);
+  plan.onStop(db.stop);
+  const running = { child: undefined as ChildProcess | undefined };
+  // SIGTERM lets the trial's bench stop its own wiring processes, as on its own Ctrl-C.
+  plan.onStop(async () => { running.child?.kill('SIGTERM'); });
   const runs: Record<Side, RunResult[]> = { base: [], candidate: [] };
   try {
     const dbEnv = Object.fromEntries(DOMAIN_NAMES.map((d) => [dbEnvVar(d), db.urls[d]]));
     for (const [i, slot] of slots.entries()) {
       plan.log(`[${i + 1}/${slots.length}] ${slot.side} ${slot.wiring} pair ${slot.pair}`);
-      const run = await runSlot(plan, slot, scenarioFile, dbEnv);
+      const run = await runSlot(plan, slot, scenarioFile, dbEnv, running);
       runs[slot.side].push({ ...run, cells: run.cells.map((c) => ({ ...c, trial: slot.pair })) });
     }
   } finally {
@@ -45,7 +51,7 @@ export async function runAb(plan: AbPlan): Promise<Record<Side, RunResult>> {
   return { base: joined(runs.base, plan.pairs), candidate: joined(runs.candidate, plan.pairs) };
 }
 
-function runSlot(plan: AbPlan, slot: Slot, scenarioFile: string, dbEnv: Record<string, string>): Promise<RunResult> {
+function runSlot(plan: AbPlan, slot: Slot, scenarioFile: string, dbEnv: Record<string, string>, running: { child?: ChildProcess }): Promise<RunResult> {
   const tree = plan.trees[slot.side];
   const out = path.join(plan.outDir, 'slots', `${slot.pair}-${slot.side}-${slot.wiring.replace(/[^\w.-]+/g, '_')}`);
   const inject = slot.side === 'candidate' && plan.candidateInjectDelay ? ['--inject-delay', plan.candidateInjectDelay] : [];
@@ -57,10 +63,12 @@ function runSlot(plan: AbPlan, slot: Slot, scenarioFile: string, dbEnv: Record<s
   return new Promise((resolve, reject) => {
     // cwd: the tree itself, so the run records that tree's commit.
     const child = spawn(process.execPath, argv, { cwd: tree, env: { ...process.env, ...dbEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+    running.child = child;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
     child.on('error', reject);
     child.on('exit', (code) => {
+      running.child = undefined;
       if (code !== 0) return reject(new Error(`${slot.side} ${slot.wiring} pair ${slot.pair}: bench.js in ${tree} exited ${code}:\n${stderr}`));
       try {
         resolve(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8')) as RunResult);
