@@ -16,6 +16,7 @@ export function pairedComparisons(inputs: GateInputs): PlannedComparison[] {
     if (p.baseline.length !== p.candidate.length) {
       return { ...p, lacking: `${p.baseline.length} base trial(s) but ${p.candidate.length} candidate trial(s): not every trial has its partner` };
     }
+    if (p.baseline.some((b) => !(b.value > 0))) return { ...p, lacking: 'a base trial measured 0: no ratio to its partner' };
     // A baseline of exact ones makes the shared bootstrap's "candidate ÷ baseline" the median of the pairs' ratios.
     return { ...p, gated: true, sameRunRatio: true, baseline: p.baseline.map(() => fixed(1)), candidate: p.candidate.map((c, i) => ratioOf(c, p.baseline[i])) };
   });
