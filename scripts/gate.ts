@@ -38,7 +38,8 @@ const { values } = args({
 }, USAGE);
 if (values.help) { console.log(USAGE); process.exit(0); }
 if (!values.baseline !== !values.candidate) fail(`--baseline and --candidate are both required to compare stored runs (with neither: a same-job A/B against --base)\n\n${USAGE}`, 2);
-if (values.baseline && values.base) fail('--base (a same-job A/B) and --baseline (a stored run) exclude each other', 2);
+const abOnly = (['base', 'wirings', 'pairs', 'scenario', 'duration', 'candidate-inject-delay', 'db'] as const).filter((f) => values[f] !== undefined);
+if (values.baseline && abOnly.length) fail(`${abOnly.map((f) => `--${f}`).join(', ')}: only for a same-job A/B, not with --baseline (a stored run)`, 2);
 
 const percent = (flag: 'min-effect' | 'confidence' | 'run-drift', fallback: number, allowZero = false) => {
   const v = values[flag];
