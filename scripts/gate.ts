@@ -1,28 +1,45 @@
-// npm run gate: a candidate run against a baseline run, per wiring × workflow, on p99 (and p50 and
-// throughput), plus the scenario's budgets; prints Markdown, writes gate.json.
+// npm run gate: the candidate against a base, per wiring × workflow, on p99 (and p50 and throughput),
+// plus the scenario's budgets; prints Markdown, writes gate.json. The base is either a commit measured
+// in this same job (A/B, the default: gate/ab-cli.ts) or a stored run (--baseline).
 // Exit 0: pass · 1: regression, missed budget or broken invariants · 2: unusable input.
 import fs from 'node:fs';
 import path from 'node:path';
 import { runFilePath } from './bench/run-file.js';
 import { GateInputError, loadInputs, type GateInputs } from './gate/inputs.js';
 import { gateMarkdown } from './gate/markdown.js';
-import { runGate } from './gate/verdict.js';
+import { runGate, type GateResult } from './gate/verdict.js';
+import { runAbCli } from './gate/ab-cli.js';
+import { DB_HELP } from '../targets/db/connect.js';
 import { args, fail, log } from './cli.js';
 
-const USAGE = `usage: npm run gate -- --baseline <run.json|dir> --candidate <run.json|dir> [options]
+const USAGE = `usage: npm run gate -- [--base <git-ref>] [A/B options] [options]
+       npm run gate -- --baseline <run.json|dir> --candidate <run.json|dir> [options]
+Same-job A/B (without --baseline): builds <git-ref> in a worktree (.splitbench/base/<sha>/) and runs its
+trials and this tree's interleaved, ABBA per wiring, on one database server; gates on paired ratios.
+  --base <git-ref>                  default: git merge-base HEAD main
+  --wirings a,b,…                   default: monolith,services/http
+  --pairs <n>                       ABBA pairs (trials per side) per wiring, ≥ 5 (default 5)
+  --scenario <name|file.json>       the candidate's definition, run by both sides (default: checkout-steady)
+  --duration <s>                    measured seconds per trial (default 8, after the scenario's ci warm-up of 2 s)
+  --candidate-inject-delay <svc=ms> --inject-delay on the candidate's trials only (to show the gate catches it)
+  --db <…>                          the one database server of both sides: ${DB_HELP}
+Both forms:
   --min-effect <percent>   smallest change that counts (default 10)
   --confidence <percent>   family-wise: unchanged code fails the gate at most (100 − this) % of the time (default 99)
   --run-drift <percent>    how much whole runs on this machine differ (spread, default 3): widens absolute comparisons
-  --out <file.json|dir>    where gate.json goes (default: next to the candidate's run.json)
-Both runs need ≥ 5 trials per wiring (npm run bench -- --profile ci). Also appends the Markdown to
+  --out <file.json|dir>    where gate.json goes (default: next to the candidate's run.json; A/B: a dir, default results/ab-<time>/)
+Stored runs need ≥ 5 trials per wiring (npm run bench -- --profile ci). Also appends the Markdown to
 $GITHUB_STEP_SUMMARY when set. Exit 0: pass · 1: regression, missed budget or broken invariants · 2: unusable input.`;
 
 const { values } = args({
   baseline: { type: 'string' }, candidate: { type: 'string' }, 'min-effect': { type: 'string' }, confidence: { type: 'string' }, 'run-drift': { type: 'string' },
-  out: { type: 'string' },
+  out: { type: 'string' }, base: { type: 'string' }, wirings: { type: 'string' }, pairs: { type: 'string' }, scenario: { type: 'string' },
+  duration: { type: 'string' }, 'candidate-inject-delay': { type: 'string' }, db: { type: 'string' },
 }, USAGE);
 if (values.help) { console.log(USAGE); process.exit(0); }
-if (!values.baseline || !values.candidate) fail(`--baseline and --candidate are both required\n\n${USAGE}`, 2);
+if (!values.baseline !== !values.candidate) fail(`--baseline and --candidate are both required to compare stored runs (with neither: a same-job A/B against --base)\n\n${USAGE}`, 2);
+const abOnly = (['base', 'wirings', 'pairs', 'scenario', 'duration', 'candidate-inject-delay', 'db'] as const).filter((f) => values[f] !== undefined);
+if (values.baseline && abOnly.length) fail(`${abOnly.map((f) => `--${f}`).join(', ')}: only for a same-job A/B, not with --baseline (a stored run)`, 2);
 
 const percent = (flag: 'min-effect' | 'confidence' | 'run-drift', fallback: number, allowZero = false) => {
   const v = values[flag];
@@ -33,20 +50,39 @@ const percent = (flag: 'min-effect' | 'confidence' | 'run-drift', fallback: numb
 };
 const settings = { minEffect: percent('min-effect', 10), confidence: percent('confidence', 99), runDrift: percent('run-drift', 3, true) };
 
-let inputs: GateInputs;
-try {
-  inputs = loadInputs(values.baseline, values.candidate);
-} catch (e) {
-  if (e instanceof GateInputError) fail(e.message, 2);
-  throw e;
+let result: GateResult;
+let out: string;
+if (values.baseline && values.candidate) {
+  let inputs: GateInputs;
+  try {
+    inputs = loadInputs(values.baseline, values.candidate);
+  } catch (e) {
+    if (e instanceof GateInputError) fail(e.message, 2);
+    throw e;
+  }
+  result = runGate(inputs, settings);
+  out = values.out
+    ? values.out.endsWith('.json') ? path.resolve(values.out) : path.resolve(values.out, 'gate.json')
+    : path.join(path.dirname(runFilePath(values.candidate)), 'gate.json');
+} else {
+  const pairs = values.pairs === undefined ? undefined : Number(values.pairs);
+  const durationS = values.duration === undefined ? undefined : Number(values.duration);
+  if (pairs !== undefined && !Number.isInteger(pairs)) fail(`--pairs "${values.pairs}": expected an integer ≥ 5`, 2);
+  if (durationS !== undefined && !(durationS > 0)) fail(`--duration "${values.duration}": expected a number of seconds > 0`, 2);
+  try {
+    const ab = await runAbCli({
+      base: values.base, wirings: values.wirings, pairs, scenario: values.scenario, durationS, candidateInjectDelay: values['candidate-inject-delay'], out: values.out, db: values.db,
+    }, settings, log);
+    result = ab.result;
+    out = path.join(ab.outDir, 'gate.json');
+  } catch (e) {
+    // Bad options, an unknown ref, a base that does not build, a failed trial: no verdict, so unusable input.
+    fail((e as Error).message, 2);
+  }
 }
-const result = runGate(inputs, settings);
 const markdown = gateMarkdown(result);
 console.log(markdown);
 
-const out = values.out
-  ? values.out.endsWith('.json') ? path.resolve(values.out) : path.resolve(values.out, 'gate.json')
-  : path.join(path.dirname(runFilePath(values.candidate)), 'gate.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, JSON.stringify(result, null, 1));
 log(`gate.json: ${path.relative(process.cwd(), out)}`);

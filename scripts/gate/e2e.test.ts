@@ -2,13 +2,14 @@
 // again, and the same code with an artificial delay in payment (which only checkout calls) — then the
 // gate on each pair. The three take turns trial by trial, as the bench interleaves wirings, so that a
 // burst of load on a shared machine hits all three alike. The CLIs run from dist/: build first (npm test does).
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DOMAIN_NAMES, dbEnvVar } from '../../targets/db/domains.js';
 import type { RunResult } from '../bench/results.js';
+import { prepareBaseTree } from './base-tree.js';
 import type { GateResult } from './verdict.js';
 
 const TRIALS = 5;
@@ -74,5 +75,33 @@ describe('gate end to end', () => {
     expect(Object.values(verdicts('search')), slowed.output).not.toContain('regressed');
     expect(slowed.result.summary).not.toContain('search');
     expect(slowed.result.warnings.join()).toContain('injected delay: payment=200');
+  }, 600_000);
+});
+
+describe('same-job A/B gate end to end', () => {
+  it('builds HEAD in a cached worktree, runs ABBA pairs, and flags a delay injected into the candidate only', () => {
+    const out = path.join(dir, 'ab');
+    const r = node('gate.js', ['--base', 'HEAD', '--wirings', 'monolith', '--pairs', '5', '--scenario', scenario, '--duration', '3', '--db', 'env', '--candidate-inject-delay', 'payment=200', '--out', out]);
+    const output = r.stdout + r.stderr;
+    expect(r.status, output).toBe(1);
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const result: GateResult = JSON.parse(fs.readFileSync(path.join(out, 'gate.json'), 'utf8'));
+    expect(result.ab).toMatchObject({ baseSha: head, candidateSha: head, pairs: 5, order: 'ABBA' });
+    expect(output).toContain(`Same-job A/B: base \`${head.slice(0, 8)}\``);
+    const verdicts = (workflow: string) => Object.fromEntries(result.comparisons.filter((c) => c.workflow === workflow).map((c) => [c.metric, c.verdict]));
+    expect(verdicts('checkout'), output).toMatchObject({ p50: 'regressed', p99: 'regressed' });
+    expect(Object.values(verdicts('search')), output).not.toContain('regressed');
+
+    // The delay went to the candidate's trials only; both sides ran the candidate's scenario, trial i being pair i.
+    const run = (side: string): RunResult => JSON.parse(fs.readFileSync(path.join(out, side, 'run.json'), 'utf8'));
+    expect(run('base').config.injectDelay).toBe('');
+    expect(run('candidate').config.injectDelay).toBe('payment=200');
+    for (const side of ['base', 'candidate']) {
+      expect(run(side).config.scenario.name).toBe('gate-e2e');
+      expect(run(side).cells.map((c) => c.trial)).toEqual([1, 2, 3, 4, 5]);
+    }
+    // The base's dist came from its own worktree: the second time it is reused, not rebuilt.
+    expect(fs.existsSync(path.join('.splitbench/base', head, 'dist/scripts/bench.js'))).toBe(true);
+    expect(prepareBaseTree(process.cwd(), 'HEAD', () => {}).reused.worktree).toBe(true);
   }, 600_000);
 });

@@ -17,6 +17,7 @@ export function gateMarkdown(g: GateResult): string {
   const moved = edges.filter((c) => c.verdict === 'regressed' || c.verdict === 'improved');
   if (moved.length) lines.push(`**Edges that moved** (caller's round trip): ${moved.map((c) => `${regressionText(c)} (${c.verdict}${c.gated ? '' : ', not gated'})`).join('; ')}`, '');
   lines.push(
+    ...(g.ab ? [`Same-job A/B: base \`${g.ab.baseSha.slice(0, 8)}\` vs candidate \`${g.ab.candidateSha.slice(0, 8)}\`${g.ab.candidateDirty ? ' (with uncommitted changes)' : ''}, ${g.ab.pairs} ${g.ab.order} pairs per wiring; each change is the median of per-pair candidate ÷ base ratios`, ''] : []),
     `| wiring | workflow | metric | baseline | candidate | change (${level} interval) | verdict |`,
     '|---|---|---|---:|---:|---|---|',
     ...g.comparisons.filter((c) => !c.edge).map(comparisonRow),

@@ -3,7 +3,7 @@
 import { describeBreakage } from '../../targets/db/invariant-report.js';
 import type { RunResult } from '../bench/results.js';
 import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
-import { decideComparison, planComparisons, type Comparison } from './compare.js';
+import { decideComparison, planComparisons, type Comparison, type PlannedComparison } from './compare.js';
 import { MIN_EDGE_CALLS, planEdgeComparisons } from './edges.js';
 import type { GateInputs, GateRun } from './inputs.js';
 import { anyLowerBound } from './trials.js';
@@ -40,11 +40,14 @@ export interface GateResult {
   budgets: BudgetCheck[];
   /** Candidate cells whose invariants broke: a broken run fails whatever its latency. */
   broken: string[];
+  /** Set by a same-job A/B (ab.ts): both sides measured in one run, trials paired. */
+  ab?: { baseSha: string; candidateSha: string; candidateDirty: boolean; pairs: number; order: string };
 }
 
-export function runGate(inputs: GateInputs, settings: GateSettings): GateResult {
+/** `plan`: how comparisons are drawn from the inputs (a same-job A/B pairs its trials: ab.ts); edges are always planned from their trials. */
+export function runGate(inputs: GateInputs, settings: GateSettings, plan: (i: GateInputs) => PlannedComparison[] = planComparisons): GateResult {
   // Edges share the family-wise budget with the workflows: "unchanged code fails at most 1 − confidence of the time" holds for the gate as a whole.
-  const comparisons = [...planComparisons(inputs), ...planEdgeComparisons(inputs)];
+  const comparisons = [...plan(inputs), ...planEdgeComparisons(inputs)];
   const budgets = planBudgets(inputs);
   const gatedChecks = comparisons.filter((c) => c.gated && !c.lacking).length + budgets.filter((b) => b.measures && !b.lacking).length;
   // One-sided: a false "regressed" or "missed" needs the interval's far side past the line.

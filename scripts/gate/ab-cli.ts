@@ -1,0 +1,58 @@
+// `npm run gate` without --baseline: build the base commit in a worktree, run base and candidate
+// trials interleaved (ABBA) in this one job, and gate on the paired ratios. Writes <out>/base/run.json,
+// <out>/candidate/run.json and <out>/gate.json.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadScenario } from '../../scenarios/scenario.js';
+import { parseInjectedDelays } from '../../targets/kit/handler.js';
+import { parseWiring } from '../../targets/wirings/placement.js';
+import { shapeScenario } from '../bench/shape-scenario.js';
+import { onShutdown } from '../cli.js';
+import { runAb } from './ab-runner.js';
+import { runAbGate } from './ab.js';
+import { defaultBase, prepareBaseTree } from './base-tree.js';
+import { MIN_TRIALS } from './inputs.js';
+import type { GateResult, GateSettings } from './verdict.js';
+
+export interface AbOptions {
+  base?: string; wirings?: string; pairs?: number; scenario?: string; durationS?: number;
+  candidateInjectDelay?: string; out?: string; db?: string;
+}
+
+/** What the A/B runs when not told: two wirings, the ci profile's lengths (8 s after 2 s warm-up). */
+export const AB_DEFAULTS = { wirings: 'monolith,services/http', scenario: 'checkout-steady', profile: { durationS: 8, warmupS: 2 } } as const;
+
+/** Throws Error with a message fit for the user on bad options (the caller exits 2). */
+export async function runAbCli(o: AbOptions, settings: GateSettings, log: (m: string) => void): Promise<{ result: GateResult; outDir: string }> {
+  const repo = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
+  const wirings = (o.wirings ?? AB_DEFAULTS.wirings).split(',').filter(Boolean);
+  wirings.forEach(parseWiring);
+  parseInjectedDelays(o.candidateInjectDelay);
+  const pairs = o.pairs ?? MIN_TRIALS;
+  if (pairs < MIN_TRIALS) throw new Error(`--pairs ${pairs}: the gate needs ≥ ${MIN_TRIALS} trials per side and wiring`);
+  const name = o.scenario ?? AB_DEFAULTS.scenario;
+  const { scenario, durations } = shapeScenario(loadScenario(name), {
+    explicitFile: name.endsWith('.json'), profileName: 'ci', profile: AB_DEFAULTS.profile, durationS: o.durationS,
+  });
+
+  const baseRef = o.base ?? defaultBase(repo);
+  const tree = prepareBaseTree(repo, baseRef, log);
+  const candidateSha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+  const candidateDirty = execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' }).trim() !== '';
+  const outDir = path.resolve(o.out ?? path.join(repo, 'results', `ab-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`));
+  log(`same-job A/B: base ${tree.sha.slice(0, 8)} vs candidate ${candidateSha.slice(0, 8)}${candidateDirty ? ' (uncommitted changes)' : ''}; ` +
+    `${wirings.join(', ')} × ${pairs} ABBA pairs; ${scenario.name} (the candidate's definition, on both sides): ${durations}` +
+    `${o.candidateInjectDelay ? `; candidate only: --inject-delay ${o.candidateInjectDelay}` : ''}`);
+
+  const shutdown = onShutdown();
+  const runs = await runAb({
+    trees: { base: tree.dir, candidate: repo }, wirings, pairs, scenario, candidateInjectDelay: o.candidateInjectDelay, db: o.db ?? 'embedded', outDir, log, onStop: shutdown.add,
+  });
+  for (const side of ['base', 'candidate'] as const) {
+    fs.mkdirSync(path.join(outDir, side), { recursive: true });
+    fs.writeFileSync(path.join(outDir, side, 'run.json'), JSON.stringify(runs[side], null, 1));
+  }
+  const result = runAbGate({ base: runs.base, candidate: runs.candidate, baseSha: tree.sha, candidateSha, candidateDirty, pairs, outDir }, settings);
+  return { result, outDir };
+}
