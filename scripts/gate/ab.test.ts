@@ -2,10 +2,11 @@
 // speed of that moment (which varies a lot from pair to pair, as on a shared machine), the candidate
 // is slower by a known factor. Pairing must see through the drift that unpaired trials cannot.
 import { describe, expect, it } from 'vitest';
-import { encode, latencyMs, recordUs, usHistogram } from '../bench/histogram.js';
+import { recordUs, usHistogram } from '../bench/histogram.js';
 import { SCHEMA_VERSION, type Cell, type RunResult } from '../bench/results.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { runAbGate } from './ab.js';
+import { syntheticCell } from './synthetic-cell.js';
 import { gateRun, pairRuns } from './inputs.js';
 import { rng, type Rng } from './random.js';
 import { runGate } from './verdict.js';
@@ -23,19 +24,7 @@ const normal = (r: Rng) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math
 function cell(trial: number, speed: number, r: Rng): Cell {
   const h = usHistogram();
   for (let i = 0; i < SAMPLES; i++) recordUs(h, 1000 * speed * 8 * Math.exp(0.35 * normal(r)));
-  const latency = latencyMs(h);
-  const workflow = (name: string) => ({ workflow: name, latencyMs: latency, serviceTimeMs: latency, histogram: encode(h), ok: latency.count, errors: {} });
-  return {
-    wiring: 'monolith', scenario: SCENARIO.name, trial, processes: 1, startupMs: 0,
-    settings: { poolMax: 10, httpConnections: 8, injectDelay: '', processes: 1 },
-    driver: {
-      driver: 'builtin', offeredRps: 20, achievedRps: latency.count / SCENARIO.durationS, durationS: SCENARIO.durationS, warmupS: SCENARIO.warmupS,
-      sent: latency.count, dropped: 0, late: 0, lateThresholdMs: 10, schedulingLagMs: latency, driverCpuS: 0,
-      workflows: [workflow('all'), workflow('checkout')], warnings: [],
-    },
-    cost: { processes: 1, cpuSPer1kRequests: 1, dbCpuSPer1kRequests: null, rssPeakMbSum: 100 },
-    edges: [], invariants: { ok: true, checks: [], orders: 0, events: 0 },
-  };
+  return syntheticCell('monolith', trial, SCENARIO, h);
 }
 
 const run = (id: string, cells: Cell[]): RunResult => ({

@@ -6,13 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioError, type Scenario } from '../../scenarios/scenario.js';
-import { encode, latencyMs, recordUs, usHistogram } from '../bench/histogram.js';
+import { encode, recordUs, usHistogram } from '../bench/histogram.js';
 import { SCHEMA_VERSION, type Cell, type EdgeResult, type RunResult } from '../bench/results.js';
 import { MIN_EDGE_CALLS } from './edges.js';
 import { tailHonesty } from '../bench/lower-bound.js';
 import { gateRun, pairRuns } from './inputs.js';
 import { gateMarkdown } from './markdown.js';
 import { rng, type Rng } from './random.js';
+import { syntheticCell } from './synthetic-cell.js';
 import { runGate, type GateResult } from './verdict.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'splitbench-gate-'));
@@ -78,7 +79,7 @@ function syntheticRun(spec: RunSpec): RunResult {
       const h = sampled(r, d, spec.noise.samplesPerTrial, speed);
       // The edges run at the trial's speed too: the machine is the same.
       const edges = (spec.edges?.[wiring] ?? []).map((e) => edgeResult(e, sampled(r, e.rtt, e.callsPerTrial, speed / (d.factor ?? 1) * (e.rtt.factor ?? 1))));
-      cells.push({ ...cell(wiring, trial, scenario, h), edges });
+      cells.push({ ...syntheticCell(wiring, trial, scenario, h), edges });
     }
   }
   return {
@@ -102,22 +103,6 @@ function sampled(r: Rng, d: Distribution, n: number, speed: number): ReturnType<
 function edgeResult(e: EdgeSpec, h: ReturnType<typeof usHistogram>): EdgeResult {
   const us = { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99) };
   return { from: e.from, to: e.to, transport: 'http', calls: h.totalCount, errors: 0, rttUs: us, handlerUs: us, overheadUs: us, requestBytesMean: 100, responseBytesMean: 100, rttHistogram: encode(h) };
-}
-
-function cell(wiring: string, trial: number, scenario: Scenario, h: ReturnType<typeof usHistogram>): Cell {
-  const latency = latencyMs(h);
-  const workflow = (name: string) => ({ workflow: name, latencyMs: latency, serviceTimeMs: latency, histogram: encode(h), ok: latency.count, errors: {} });
-  return {
-    wiring, scenario: scenario.name, trial, processes: 1, startupMs: 0,
-    settings: { poolMax: 10, httpConnections: 8, injectDelay: '', processes: 1 },
-    driver: {
-      driver: 'builtin', offeredRps: 20, achievedRps: latency.count / scenario.durationS, durationS: scenario.durationS, warmupS: scenario.warmupS,
-      sent: latency.count, dropped: 0, late: 0, lateThresholdMs: 10, schedulingLagMs: latency, driverCpuS: 0,
-      workflows: [workflow('all'), workflow('checkout')], warnings: [],
-    },
-    cost: { processes: 1, cpuSPer1kRequests: 1, dbCpuSPer1kRequests: null, rssPeakMbSum: 100 },
-    edges: [], invariants: { ok: true, checks: [], orders: 0, events: 0 },
-  };
 }
 
 function writeRun(dir: string, name: string, run: RunResult): string {
