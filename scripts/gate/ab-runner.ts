@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { openDatabases } from '../../targets/db/connect.js';
 import { DOMAIN_NAMES, dbEnvVar } from '../../targets/db/domains.js';
+import { clock } from '../bench/progress.js';
 import type { RunResult } from '../bench/results.js';
 import { abbaSchedule, type Side, type Slot } from './ab-schedule.js';
 
@@ -40,8 +41,12 @@ export async function runAb(plan: AbPlan): Promise<Record<Side, RunResult>> {
   const runs: Record<Side, RunResult[]> = { base: [], candidate: [] };
   try {
     const dbEnv = Object.fromEntries(DOMAIN_NAMES.map((d) => [dbEnvVar(d), db.urls[d]]));
+    const began = Date.now();
     for (const [i, slot] of slots.entries()) {
-      plan.log(`[${i + 1}/${slots.length}] ${slot.side} ${slot.wiring} pair ${slot.pair}`);
+      // Remaining time from the slots run so far: every slot runs the same workload, so they take alike.
+      const elapsedS = (Date.now() - began) / 1000;
+      const left = i === 0 ? '' : ` · ~${clock((elapsedS / i) * (slots.length - i))} left`;
+      plan.log(`[${i + 1}/${slots.length}] ${slot.side} ${slot.wiring} pair ${slot.pair} · elapsed ${clock(elapsedS)}${left}`);
       const run = await runSlot(plan, slot, scenarioFile, dbEnv, running);
       runs[slot.side].push({ ...run, cells: run.cells.map((c) => ({ ...c, trial: slot.pair })) });
     }
