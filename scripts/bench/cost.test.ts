@@ -12,7 +12,7 @@ const r = spawnSync(process.execPath, ['-e', ${JSON.stringify(CHILD)}], { encodi
 console.log('child ' + r.stdout.trim());
 setTimeout(() => {}, 30000);`;
 
-describe.skipIf(process.platform !== 'linux')('processTreeCpuS', () => {
+describe.skipIf(process.platform !== 'linux')(`processTreeCpuS${process.platform === 'linux' ? '' : ` [skipped: reads /proc, which ${process.platform} has not]`}`, () => {
   it('keeps the CPU of a child that has exited and been reaped', async () => {
     const parent = spawn(process.execPath, ['-e', PARENT], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {

@@ -191,9 +191,10 @@ for (const name of ['services/http', 'monolith']) {
         const elapsedMs = Number(process.hrtime.bigint() - t0) / 1e6;
         expect(a.status, a.body || a.error).toBe(504);
         expect(JSON.parse(a.body).error.code).toBe('DEADLINE_EXCEEDED');
-        // Ordering and ratio, not speed: not before the deadline, and within a small multiple of it.
+        // Ordering, not speed: not before the deadline, and while the lock was still held — so the bound
+        // inside the process ended the wait, not the lock's release (which only comes after the answer).
         expect(elapsedMs).toBeGreaterThanOrEqual(timeoutMs * 0.95);
-        expect(elapsedMs / timeoutMs).toBeLessThan(10);
+        expect((await locker.query('SELECT txid_current_if_assigned() IS NOT NULL AS held')).rows[0].held, 'the row lock is still held when the answer arrives').toBe(true);
         expect(await waitingOnLocks(dbUrls.logistics), 'statements still waiting on the lock after the answer').toBe(0);
       } finally {
         await locker.query('ROLLBACK');
