@@ -1,65 +1,117 @@
-// node dist/scripts/gate-power.js <run> <run> [<run> …]: what the gate can tell on this machine, from
-// several runs of the same code (npm run bench -- --profile ci, one after the other). Every ordered
-// pair is gated as baseline → candidate: regressions found are false alarms. Then the same pairs with
-// the candidate made slower on purpose, by a known factor: how large a p99 regression is caught, per wiring.
-import { gateRun, GateInputError, loadGateRun, pairRuns, type GateRun } from './gate/inputs.js';
-import { runGate, type GateSettings } from './gate/verdict.js';
-import { empirical, quantile, type Empirical } from './gate/stats.js';
-import { args, fail } from './cli.js';
+// npm run gate-power: what the same-job A/B gate can tell on this machine, measured. One long run of
+// blocks; each block runs one trial of every arm — the unchanged code three times (a base and two
+// copies) and the same code with delays injected on the candidate's side — in an order rotated block
+// by block. A gate is then P blocks: base trials against one arm's trials, paired block by block and
+// judged by the gate's own code (ab.ts). Disjoint groups of blocks are independent gates: how many of
+// the unchanged ones fail is the false-alarm rate; how many of each injected arm fail is its detection
+// rate. `--evaluate <dir>` judges a stored pool again (other pairs per gate, other statistics).
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { loadScenario, type Scenario } from '../scenarios/scenario.js';
+import { parseInjectedDelays } from '../targets/kit/handler.js';
+import { clock } from './bench/progress.js';
+import type { RunResult } from './bench/results.js';
+import { args, fail, intFlag, log, onShutdown } from './cli.js';
+import { shapeScenario } from './bench/shape-scenario.js';
+import { withTrials, joinTrials } from './gate/ab-runner.js';
+import { evaluatePool, loadPool, powerMarkdown, powerSummary, POWER_SETTINGS, type GateSize, type Pool } from './gate/power.js';
+import { STATISTICS } from './gate/paired.js';
+import { MIN_TRIALS } from './gate/inputs.js';
 
-const FACTORS = [1.1, 1.2, 1.3, 1.5, 2, 3];
-const SETTINGS: GateSettings = { minEffect: 0.1, confidence: 0.99, runDrift: 0.03 };
+/** The arms of a block. `same-*` are the unchanged code again: gates against them can only raise false alarms. */
+export const ARMS: { arm: string; injectDelay?: string }[] = [
+  { arm: 'base' },
+  { arm: 'same-1' },
+  { arm: 'same-2' },
+  { arm: 'every-1ms', injectDelay: 'warehouse=1' },
+  { arm: 'every-2ms', injectDelay: 'warehouse=2' },
+  { arm: 'every-4ms', injectDelay: 'warehouse=4' },
+  { arm: 'tail-10ms@3%', injectDelay: 'warehouse=10ms@3%' },
+  { arm: 'tail-20ms@3%', injectDelay: 'warehouse=20ms@3%' },
+];
 
-const USAGE = `usage: node dist/scripts/gate-power.js <results/run-id> <results/run-id> [<results/run-id> …]
-Runs of the same code with the same profile and scenario (≥ 2; ≥ 3 for more than one pair per baseline).`;
-const { values, positionals } = args({}, USAGE);
+const USAGE = `usage: npm run gate-power -- [--wirings monolith] [--rate 40] [--duration 5] [--blocks 40] [--budget-min 50] [--pairs 5,10,5-10] [--out <dir>]
+       npm run gate-power -- --evaluate <dir> [--pairs 5,10,5-10]
+Runs blocks of one trial per arm (${ARMS.map((a) => a.arm).join(', ')}) of checkout-steady on one database
+server, stopping after --blocks blocks or once another block would pass --budget-min minutes; then judges
+disjoint groups of --pairs blocks as same-job A/B gates (n: fixed; min-max: sequential), with each statistic (${STATISTICS.join(', ')}). Writes <dir>/pool.json (the trials, as they finish)
+and <dir>/power.json; prints the tables.`;
+const { values } = args({
+  wirings: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, blocks: { type: 'string' },
+  'budget-min': { type: 'string' }, pairs: { type: 'string' }, out: { type: 'string' }, evaluate: { type: 'string' }, db: { type: 'string' },
+}, USAGE);
 if (values.help) { console.log(USAGE); process.exit(0); }
-if (positionals.length < 2) fail(`expected at least two runs\n\n${USAGE}`, 2);
+// Gate sizes to judge the pool with (--pairs 5,10,5-10): fixed pairs per gate, or a sequential min–max.
+const sizes: GateSize[] = (values.pairs ?? '5,10,5-10').split(',').map((p) => {
+  const [min, max] = p.split('-').map((x) => intFlag(x, 'pairs', MIN_TRIALS, MIN_TRIALS));
+  if (max !== undefined && max < min) fail(`--pairs "${p}": expected min-max with max ≥ min`, 2);
+  return max === undefined ? min : { min, max };
+});
+const pairs = Math.min(...sizes.map((s) => (typeof s === 'number' ? s : s.min)));
 
-let runs: GateRun[];
-try {
-  runs = positionals.map(loadGateRun);
-} catch (e) {
-  if (e instanceof GateInputError) fail(e.message, 2);
-  throw e;
-}
-const pairs = runs.flatMap((b, i) => runs.filter((_, j) => j !== i).map((c) => [b, c] as const));
-
-const unchanged = pairs.map(([b, c]) => runGate(pairRuns(b, c), SETTINGS));
-const gated = unchanged.flatMap((g) => g.comparisons.filter((x) => x.gated));
-console.log(`${runs.length} runs, ${pairs.length} ordered pairs gated as baseline → candidate (unchanged code)`);
-console.log(`  gate failed: ${unchanged.filter((g) => !g.pass).length} of ${pairs.length}${unchanged.filter((g) => !g.pass).map((g) => `\n    ${g.candidate.runId} vs ${g.baseline.runId}: ${g.summary}`).join('')}`);
-console.log(`  gated comparisons flagged regressed: ${gated.filter((x) => x.verdict === 'regressed').length} of ${gated.length}`);
-
-const wirings = [...new Set(unchanged.flatMap((g) => g.comparisons.map((x) => x.wiring)))];
-for (const [label, slow] of [
-  ['p99 only (samples above each trial\'s p90 × f; p50 unchanged)', slowerTail],
-  ['everything (every sample × f)', slowerAll],
-] as const) {
-  console.log(`\ncandidate slowed down, ${label}: pairs in which each wiring's p99 is flagged regressed`);
-  console.log(`  f     ${wirings.map((w) => w.padStart(14)).join('')}`);
-  for (const f of FACTORS) {
-    const flagged = pairs.map(([b, c]) => runGate(pairRuns(b, slowed(c, (e) => slow(e, f))), SETTINGS).comparisons.filter((x) => x.metric === 'p99' && x.verdict === 'regressed'));
-    const cells = wirings.map((w) => `${flagged.filter((xs) => xs.some((x) => x.wiring === w)).length}/${pairs.length}`.padStart(14));
-    console.log(`  × ${f.toFixed(1)}${cells.join('')}`);
-  }
+if (values.evaluate) {
+  const dir = path.resolve(values.evaluate);
+  const file = path.join(dir, 'pool.json');
+  if (!fs.existsSync(file)) fail(`${file}: no pool here (expected the output dir of npm run gate-power)`, 2);
+  report(dir, JSON.parse(fs.readFileSync(file, 'utf8')) as Pool);
+} else {
+  await collect();
 }
 
-function slowed(g: GateRun, slow: (e: Empirical) => Empirical): GateRun {
-  const trials = new Map([...g.trials].map(([wiring, byWorkflow]) => [wiring, new Map([...byWorkflow].map(([workflow, ts]) =>
-    [workflow, ts.map((t) => ({ ...t, latencyMs: slow(t.latencyMs) }))]))]));
-  return { ...gateRun(g.file, g.run), trials };
+async function collect(): Promise<void> {
+  const repo = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
+  const wirings = (values.wirings ?? 'monolith').split(',').filter(Boolean);
+  ARMS.forEach((a) => parseInjectedDelays(a.injectDelay));
+  const blocks = intFlag(values.blocks, 'blocks', 40, pairs);
+  const budgetMin = intFlag(values['budget-min'], 'budget-min', 50);
+  const rate = intFlag(values.rate, 'rate', 40);
+  const { scenario, durations } = shapeScenario(loadScenario('checkout-steady'), {
+    explicitFile: false, profileName: 'ci', profile: { durationS: 5, warmupS: 2 }, durationS: values.duration ? intFlag(values.duration, 'duration', 5) : undefined, rateRps: rate,
+  });
+  const outDir = path.resolve(values.out ?? path.join(repo, 'results', `gate-power-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`));
+  const pool: Pool = {
+    startedAt: new Date().toISOString(), gitSha: execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim(),
+    scenario: scenarioSummary(scenario), arms: ARMS, wirings, trials: [],
+  };
+  log(`gate power: ${wirings.join(', ')} × up to ${blocks} blocks of ${ARMS.length} arms (${ARMS.map((a) => a.arm).join(', ')}), budget ${budgetMin} min; ` +
+    `${scenario.name} at ${rate} req/s, ${durations}; writing ${outDir}`);
+  const shutdown = onShutdown();
+  const began = Date.now();
+  await withTrials({ scenario, db: values.db ?? 'embedded', outDir, log, onStop: shutdown.add }, async (runTrial) => {
+    for (let block = 1; block <= blocks; block++) {
+      const elapsedS = (Date.now() - began) / 1000;
+      const perBlockS = block > 1 ? elapsedS / (block - 1) : 0;
+      if (block > pairs && elapsedS + perBlockS > budgetMin * 60) { log(`stopping after ${block - 1} blocks: another would pass the ${budgetMin}-minute budget`); break; }
+      // A cyclic Latin square: every arm takes every position in the block equally often.
+      const order = ARMS.map((_, i) => ARMS[(i + block - 1) % ARMS.length]);
+      for (const wiring of wirings) {
+        for (const [i, a] of order.entries()) {
+          const left = perBlockS ? ` · ~${clock(perBlockS * (Math.min(blocks, Math.floor(budgetMin * 60 / perBlockS)) - block + 1) - (Date.now() - began) / 1000 + elapsedS)} left` : '';
+          log(`block ${block}/${blocks} · ${wiring} · ${a.arm} (${i + 1}/${ARMS.length}) · elapsed ${clock((Date.now() - began) / 1000)}${left}`);
+          const dir = path.join('slots', `${block}-${a.arm.replace(/[^\w.-]+/g, '_')}-${wiring.replace(/[^\w.-]+/g, '_')}`);
+          await runTrial({ tree: repo, wiring, injectDelay: a.injectDelay, label: `block ${block} ${a.arm} ${wiring}`, out: path.join(outDir, dir) });
+          pool.trials.push({ block, arm: a.arm, wiring, position: i + 1, dir });
+          fs.writeFileSync(path.join(outDir, 'pool.json'), JSON.stringify(pool, null, 1));
+        }
+      }
+    }
+  });
+  pool.finishedAt = new Date().toISOString();
+  fs.writeFileSync(path.join(outDir, 'pool.json'), JSON.stringify(pool, null, 1));
+  report(outDir, pool);
+  await shutdown.run(0);
 }
 
-function pairsOf(e: Empirical): [number, number][] {
-  return Array.from(e.values, (v, i) => [v, e.cumulative[i] - (i ? e.cumulative[i - 1] : 0)]);
+function report(dir: string, pool: Pool): void {
+  const runs = loadPool(pool, (rel) => JSON.parse(fs.readFileSync(path.join(dir, rel, 'run.json'), 'utf8')) as RunResult);
+  const evaluations = sizes.flatMap((p) => STATISTICS.map((statistic) => evaluatePool(pool, runs, joinTrials, p, { ...POWER_SETTINGS, statistic })));
+  fs.writeFileSync(path.join(dir, 'power.json'), JSON.stringify({ schemaVersion: 1, evaluations }, null, 1));
+  for (const e of evaluations) console.log(`${powerMarkdown(e)}\n`);
+  console.log(powerSummary(evaluations));
+  log(`power: ${path.join(dir, 'power.json')}`);
 }
 
-function slowerTail(e: Empirical, f: number): Empirical {
-  const p90 = quantile(e, 0.9);
-  return empirical(pairsOf(e).map(([v, n]) => [v > p90 ? v * f : v, n]));
-}
-
-function slowerAll(e: Empirical, f: number): Empirical {
-  return empirical(pairsOf(e).map(([v, n]) => [v * f, n]));
+function scenarioSummary(s: Scenario): Pool['scenario'] {
+  return { name: s.name, rateRps: s.arrival.model === 'constant' ? s.arrival.rateRps : null, durationS: s.durationS, warmupS: s.warmupS };
 }

@@ -10,14 +10,19 @@ import { parseWiring } from '../../targets/wirings/placement.js';
 import { shapeScenario } from '../bench/shape-scenario.js';
 import { onShutdown } from '../cli.js';
 import { runAb } from './ab-runner.js';
-import { runAbGate } from './ab.js';
+import { runAbGate, undecidedChecks } from './ab.js';
+import type { RunResult } from '../bench/results.js';
 import { defaultBase, prepareBaseTree } from './base-tree.js';
 import { MIN_TRIALS } from './inputs.js';
 import type { GateResult, GateSettings } from './verdict.js';
 
 export interface AbOptions {
-  base?: string; wirings?: string; pairs?: number; scenario?: string; durationS?: number;
+  base?: string; wirings?: string; pairs?: number; scenario?: string; durationS?: number; rateRps?: number;
   candidateInjectDelay?: string; out?: string; db?: string;
+  /** Sequential: while some gated check is undecided, run another round of pairs, up to this many… */
+  maxPairs?: number;
+  /** …and not past this many minutes of trials. */
+  budgetMin?: number;
 }
 
 /** What the A/B runs when not told: two wirings, the ci profile's lengths (8 s after 2 s warm-up). */
@@ -31,9 +36,13 @@ export async function runAbCli(o: AbOptions, settings: GateSettings, log: (m: st
   parseInjectedDelays(o.candidateInjectDelay);
   const pairs = o.pairs ?? MIN_TRIALS;
   if (pairs < MIN_TRIALS) throw new Error(`--pairs ${pairs}: the gate needs ≥ ${MIN_TRIALS} trials per side and wiring`);
+  const maxPairs = o.maxPairs ?? pairs;
+  if (maxPairs < pairs) throw new Error(`--max-pairs ${maxPairs}: expected ≥ --pairs (${pairs})`);
+  // Every look at the pairs spends a share of the false-alarm budget: the first at `pairs`, one per round after.
+  const gateSettings = { ...settings, looks: maxPairs - pairs + 1 };
   const name = o.scenario ?? AB_DEFAULTS.scenario;
   const { scenario, durations } = shapeScenario(loadScenario(name), {
-    explicitFile: name.endsWith('.json'), profileName: 'ci', profile: AB_DEFAULTS.profile, durationS: o.durationS,
+    explicitFile: name.endsWith('.json'), profileName: 'ci', profile: AB_DEFAULTS.profile, durationS: o.durationS, rateRps: o.rateRps,
   });
 
   const baseRef = o.base ?? defaultBase(repo);
@@ -43,16 +52,32 @@ export async function runAbCli(o: AbOptions, settings: GateSettings, log: (m: st
   const outDir = path.resolve(o.out ?? path.join(repo, 'results', `ab-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`));
   log(`same-job A/B: base ${tree.sha.slice(0, 8)} vs candidate ${candidateSha.slice(0, 8)}${candidateDirty ? ' (uncommitted changes)' : ''}; ` +
     `${wirings.join(', ')} × ${pairs} ABBA pairs; ${scenario.name} (the candidate's definition, on both sides): ${durations}` +
-    `${o.candidateInjectDelay ? `; candidate only: --inject-delay ${o.candidateInjectDelay}` : ''}`);
+    `${o.candidateInjectDelay ? `; candidate only: --inject-delay ${o.candidateInjectDelay}` : ''}` +
+    `${maxPairs > pairs ? `; sequential: more pairs while a check is undecided, up to ${maxPairs}${o.budgetMin ? ` or ${o.budgetMin} min` : ''}` : ''}`);
 
   const shutdown = onShutdown();
+  const began = Date.now();
+  const gateOf = (sides: { base: RunResult; candidate: RunResult }, n: number, stopped?: string) => runAbGate({
+    base: sides.base, candidate: sides.candidate, baseSha: tree.sha, candidateSha, candidateDirty, pairs: n, outDir, ...(maxPairs > pairs && { maxPairs, stopped }),
+  }, gateSettings);
   const runs = await runAb({
-    trees: { base: tree.dir, candidate: repo }, wirings, pairs, scenario, candidateInjectDelay: o.candidateInjectDelay, db: o.db ?? 'embedded', outDir, log, onStop: shutdown.add,
+    trees: { base: tree.dir, candidate: repo }, wirings, pairs, maxPairs, scenario, candidateInjectDelay: o.candidateInjectDelay, db: o.db ?? 'embedded', outDir, log, onStop: shutdown.add,
+    undecided: (sides, n) => {
+      if (o.budgetMin && (Date.now() - began) / 60_000 >= o.budgetMin) { log(`${n} pairs: the ${o.budgetMin}-minute budget is spent`); return false; }
+      const g = gateOf(sides, n);
+      const open = undecidedChecks(g);
+      if (g.pass && open.length) log(`${n} pairs: undecided — ${open.map((c) => `${c.wiring} ${c.workflow} ${c.metric}`).join(', ')}`);
+      return g.pass && open.length > 0;
+    },
   });
   for (const side of ['base', 'candidate'] as const) {
     fs.mkdirSync(path.join(outDir, side), { recursive: true });
     fs.writeFileSync(path.join(outDir, side, 'run.json'), JSON.stringify(runs[side], null, 1));
   }
-  const result = runAbGate({ base: runs.base, candidate: runs.candidate, baseSha: tree.sha, candidateSha, candidateDirty, pairs, outDir }, settings);
+  const result = gateOf(runs, runs.pairs, runs.stopped);
+  const open = undecidedChecks(result);
+  if (open.length) {
+    result.warnings.push(`undecided after ${runs.pairs} pairs (neither a regression shown nor one of ≥ ${Math.round(settings.minEffect * 100)} % ruled out): ${open.map((c) => `${c.wiring} ${c.workflow} ${c.metric}`).join(', ')}; more pairs (--pairs, --max-pairs) would narrow them`);
+  }
   return { result, outDir };
 }

@@ -35,6 +35,8 @@ export interface BudgetCheck {
   verdict: BudgetVerdict;
   note?: string;
   lowerBound?: boolean;
+  /** Same-job A/B: the base misses this budget too — reported, not failed (verdict.ts). */
+  preexisting?: boolean;
 }
 
 const PERCENTILE = { p99Ms: 0.99, p50Ms: 0.5, p99TimesMonolith: 0.99, p50TimesMonolith: 0.5 } as const;

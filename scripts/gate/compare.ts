@@ -6,6 +6,7 @@ import type { GateInputs } from './inputs.js';
 import { rng, seedOf } from './random.js';
 import { change, fixed, quantileOf, ratioOf, widened, type Interval, type TrialMeasure } from './stats.js';
 import { anyLowerBound, pairByTrial, tooFewSamples, type Trial } from './trials.js';
+import { pairedInterval, type Statistic } from './paired.js';
 
 export type Metric = 'p99' | 'p50' | 'throughput' | 'p99 ÷ monolith';
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'too few samples';
@@ -19,6 +20,8 @@ export interface PlannedComparison {
   workflow: string;
   /** The caller's round trip of one remote call (edges.ts), not a request. */
   edge?: boolean;
+  /** An edge too sparsely called to gate: judged in a family of its own, to name the hop once the gate failed. */
+  blame?: boolean;
   metric: Metric;
   unit: 'ms' | 'ok/s' | '×';
   /** Whether a regression here fails the gate (absolute times only gate between like machines). */
@@ -33,12 +36,15 @@ export interface PlannedComparison {
   lacking?: string;
   /** Latency of a side with > 1 % of a trial's sends dropped or timed out: its value is only "at least". */
   lowerBound?: LowerBounds;
+  /** Same-job A/B: each pair's candidate ÷ base (ab.ts), for the paired statistics of paired.ts. */
+  pairedRatios?: number[];
 }
 
 export interface Comparison {
   wiring: string;
   workflow: string;
   edge?: boolean;
+  blame?: boolean;
   metric: Metric;
   unit: PlannedComparison['unit'];
   gated: boolean;
@@ -109,13 +115,17 @@ export interface DecisionRule {
   minEffect: number;
   /** Log-normal spread of whole runs on one machine (0.03 ≈ 3 %). */
   runDrift: number;
+  /** How paired ratios (a same-job A/B) get their interval; unpaired comparisons always bootstrap. */
+  statistic?: Statistic;
 }
 
 export function decideComparison(p: PlannedComparison, rule: DecisionRule): Comparison {
-  const head = { wiring: p.wiring, workflow: p.workflow, metric: p.metric, unit: p.unit, gated: p.gated && !p.lacking, ...(p.edge && { edge: true }), ...(p.lowerBound && { lowerBound: p.lowerBound }) };
+  const head = { wiring: p.wiring, workflow: p.workflow, metric: p.metric, unit: p.unit, gated: p.gated && !p.lacking, ...(p.edge && { edge: true }), ...(p.blame && { blame: true }), ...(p.lowerBound && { lowerBound: p.lowerBound }) };
   if (p.lacking) return { ...head, baseline: null, candidate: null, ratio: null, verdict: 'too few samples', note: p.lacking };
   const c = change(p.baseline, p.candidate, rule.tail, rng(seedOf(`${p.wiring} ${p.workflow} ${p.metric}`)));
-  const ratio = p.sameRunRatio ? c.ratio : widened(c.ratio, rule.runDrift, rule.tail);
+  const paired = p.pairedRatios && rule.statistic && rule.statistic !== 'bootstrap' ? pairedInterval(p.pairedRatios, rule.tail, rule.statistic) : undefined;
+  if (paired && 'lacking' in paired) return { ...head, gated: false, baseline: c.baseline, candidate: c.candidate, ratio: null, verdict: 'too few samples', note: paired.lacking };
+  const ratio = paired ?? (p.sameRunRatio ? c.ratio : widened(c.ratio, rule.runDrift, rule.tail));
   const up = ratio.low > 1 && ratio.value >= 1 + rule.minEffect;
   const down = ratio.high < 1 && ratio.value <= 1 / (1 + rule.minEffect);
   let verdict: Verdict = !up && !down ? 'unchanged' : up === (p.worse === 'higher') ? 'regressed' : 'improved';

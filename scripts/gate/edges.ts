@@ -13,6 +13,11 @@ import { anyLowerBound, decodeLatency } from './trials.js';
  * ≥ 20 calls past it, and the rarely called edges stay out of the Bonferroni family instead of diluting it.
  */
 export const MIN_EDGE_CALLS = 2000;
+/**
+ * Below MIN_EDGE_CALLS, an edge's p50 (≥ 50 calls either side) still names the hop to blame once the
+ * gate has failed in its wiring: judged in a family of its own, it never fails the gate itself.
+ */
+export const MIN_BLAME_CALLS = 100;
 
 export interface EdgeTrial { trial: number; calls: number; rttMs: Empirical }
 
@@ -39,7 +44,7 @@ export function edgeTrialsOf(run: RunResult, wiring: string): Map<string, EdgeTr
   return byEdge;
 }
 
-/** p99 and p50 of every well-sampled edge both runs have, per wiring (see MIN_EDGE_CALLS). */
+/** p99 and p50 of every well-sampled edge both runs have, per wiring (MIN_EDGE_CALLS); the p50 of the others, to blame (MIN_BLAME_CALLS). */
 export function planEdgeComparisons(inputs: GateInputs): PlannedComparison[] {
   const planned: PlannedComparison[] = [];
   for (const wiring of inputs.wirings) {
@@ -50,14 +55,17 @@ export function planEdgeComparisons(inputs: GateInputs): PlannedComparison[] {
       const bt = b.get(edge) ?? [];
       // Every trial must have called it: a trial without the edge is not a trial with a fast edge.
       const complete = bt.length === trialsOf(inputs.baseline.run) && ct.length === trialsOf(inputs.candidate.run);
-      if (!complete || [...bt, ...ct].some((t) => t.calls < MIN_EDGE_CALLS)) continue;
+      if (!complete) continue;
+      const fewest = Math.min(...[...bt, ...ct].map((t) => t.calls));
       // A trial that dropped sends never made their calls: its edges are as much a lower bound as its requests.
       const all = (g: GateInputs['baseline']) => anyLowerBound(g.trials.get(wiring)?.get('all') ?? []);
       const lowerBound = { baseline: all(inputs.baseline), candidate: all(inputs.candidate) };
-      for (const [metric, p] of [['p99', 0.99], ['p50', 0.5]] as const) {
+      const blame = fewest < MIN_EDGE_CALLS;
+      if (blame && fewest < MIN_BLAME_CALLS) continue;
+      for (const [metric, p] of blame ? [['p50', 0.5] as const] : [['p99', 0.99], ['p50', 0.5]] as const) {
         planned.push({
-          lowerBound,
-          wiring, workflow: edge, edge: true, metric, unit: 'ms', gated: inputs.sameEnvironment, worse: 'higher', sameRunRatio: false,
+          lowerBound, ...(blame && { blame }),
+          wiring, workflow: edge, edge: true, metric, unit: 'ms', gated: inputs.sameEnvironment && !blame, worse: 'higher', sameRunRatio: false,
           baseline: bt.map((t) => quantileOf(t.rttMs, p)), candidate: ct.map((t) => quantileOf(t.rttMs, p)),
         });
       }

@@ -351,10 +351,10 @@ describe('edges (caller → callee round trips)', () => {
     expect(results[0].method).toContain('one Bonferroni family');
   });
 
-  it('leave out edges with too few calls in some trial, and edges without a histogram (older runs)', () => {
-    const rare = { ...PAYMENT, callsPerTrial: MIN_EDGE_CALLS - 1 };
+  it('leave out edges with too few calls in some trial for a percentile, and edges without a histogram (older runs)', () => {
+    const rare = { ...PAYMENT, callsPerTrial: MIN_EDGE_CALLS.p99 - 1 };
     const g = gate({ seed: 1, noise: CI_NOISE, wirings, edges: { 'services/http': [WAREHOUSE, rare] } }, { seed: 2, noise: CI_NOISE, wirings, edges: { 'services/http': [WAREHOUSE, rare] } });
-    expect(g.comparisons.filter((c) => c.edge).map((c) => `${c.workflow} ${c.metric}`)).toEqual(['checkout → warehouse p99', 'checkout → warehouse p50']);
+    expect(g.comparisons.filter((c) => c.edge).map((c) => `${c.workflow} ${c.metric}`)).toEqual(['checkout → warehouse p99', 'checkout → warehouse p50', 'checkout → payment p50']);
     const old = syntheticRun({ seed: 3, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) });
     for (const c of old.cells) for (const e of c.edges) delete e.rttHistogram;
     const g2 = runGate(pairRuns(gateRun('baseline', old), gateRun('candidate', syntheticRun({ seed: 4, noise: CI_NOISE, wirings, edges: edges(WAREHOUSE.rtt) }))), SETTINGS);

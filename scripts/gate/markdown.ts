@@ -15,9 +15,9 @@ export function gateMarkdown(g: GateResult): string {
   const edges = g.comparisons.filter((c) => c.edge);
   // A slower callee shows on its edge before its workflows: the hop to blame comes first.
   const moved = edges.filter((c) => c.verdict === 'regressed' || c.verdict === 'improved');
-  if (moved.length) lines.push(`**Edges that moved** (caller's round trip): ${moved.map((c) => `${regressionText(c)} (${c.verdict}${c.gated ? '' : ', not gated'})`).join('; ')}`, '');
+  if (moved.length) lines.push(`**Edges that moved** (caller's round trip): ${moved.map((c) => `${regressionText(c)} (${c.verdict}${c.gated ? '' : c.blame ? ', sparse edge: names the hop, does not gate' : ', not gated'})`).join('; ')}`, '');
   lines.push(
-    ...(g.ab ? [`Same-job A/B: base \`${g.ab.baseSha.slice(0, 8)}\` vs candidate \`${g.ab.candidateSha.slice(0, 8)}\`${g.ab.candidateDirty ? ' (with uncommitted changes)' : ''}, ${g.ab.pairs} ${g.ab.order} pairs per wiring; each change is the median of per-pair candidate ÷ base ratios`, ''] : []),
+    ...(g.ab ? [`Same-job A/B: base \`${g.ab.baseSha.slice(0, 8)}\` vs candidate \`${g.ab.candidateSha.slice(0, 8)}\`${g.ab.candidateDirty ? ' (with uncommitted changes)' : ''}, ${g.ab.pairs} ${g.ab.order} pairs per wiring; each change is the ${g.settings.statistic === 'student-t' ? 'geometric mean' : 'median'} of per-pair candidate ÷ base ratios${g.settings.statistic ? ` (${g.settings.statistic})` : ''}`, ''] : []),
     `| wiring | workflow | metric | baseline | candidate | change (${level} interval) | verdict |`,
     '|---|---|---|---:|---:|---|---|',
     ...g.comparisons.filter((c) => !c.edge).map(comparisonRow),
@@ -56,7 +56,7 @@ function verdictText(c: Comparison): string {
 function budgetRow(b: BudgetCheck): string {
   const show = (x: number) => (b.unit === 'ms' ? `${significant(x)} ms` : b.unit === '×' ? `${x.toFixed(2)}×` : `${+(x * 100).toPrecision(3)} %`);
   const value = !b.value ? '—' : b.value.low === b.value.high ? show(b.value.value) : `${atLeast(show(b.value.value), b.lowerBound)} (${show(b.value.low)} … ${show(b.value.high)})`;
-  const verdict = b.verdict === 'missed' ? '**missed** ❌' : b.verdict;
+  const verdict = b.verdict === 'missed' ? (b.preexisting ? 'missed (base too)' : '**missed** ❌') : b.verdict;
   return `| ${b.wiring} | ${b.workflow} | ${b.budget} | ${value} | ${b.note ? `${verdict} (${b.note})` : verdict} |`;
 }
 

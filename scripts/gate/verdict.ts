@@ -4,9 +4,10 @@ import { describeBreakage } from '../../targets/db/invariant-report.js';
 import type { RunResult } from '../bench/results.js';
 import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
 import { decideComparison, planComparisons, type Comparison, type PlannedComparison } from './compare.js';
-import { MIN_EDGE_CALLS, planEdgeComparisons } from './edges.js';
+import { MIN_BLAME_CALLS, MIN_EDGE_CALLS, planEdgeComparisons } from './edges.js';
 import type { GateInputs, GateRun } from './inputs.js';
 import { anyLowerBound } from './trials.js';
+import type { Statistic } from './paired.js';
 
 export const GATE_SCHEMA_VERSION = 1;
 
@@ -17,6 +18,14 @@ export interface GateSettings {
   confidence: number;
   /** How much whole runs on one machine differ (log-normal spread, 0.03 ≈ 3 %), allowed for in absolute comparisons. */
   runDrift: number;
+  /** The interval of a same-job A/B's paired ratios (paired.ts); default bootstrap. */
+  statistic?: Statistic;
+  /**
+   * How many times a sequential A/B may look at its pairs before it stops (1 + the pairs it may add):
+   * each look spends its share of the false-alarm budget (Bonferroni over looks), so peeking cannot
+   * raise the promised rate.
+   */
+  looks?: number;
 }
 
 export interface RunRef {
@@ -40,31 +49,53 @@ export interface GateResult {
   budgets: BudgetCheck[];
   /** Candidate cells whose invariants broke: a broken run fails whatever its latency. */
   broken: string[];
+  /** Edges too sparse to gate that moved in a wiring whose gate failed: the hop to blame (edges.ts MIN_BLAME_CALLS). */
+  blamed: string[];
   /** Set by a same-job A/B (ab.ts): both sides measured in one run, trials paired. */
-  ab?: { baseSha: string; candidateSha: string; candidateDirty: boolean; pairs: number; order: string };
+  ab?: { baseSha: string; candidateSha: string; candidateDirty: boolean; pairs: number; order: string; maxPairs?: number; stopped?: string };
 }
 
-/** `plan`: how comparisons are drawn from the inputs (a same-job A/B pairs its trials: ab.ts); edges are always planned from their trials. */
-export function runGate(inputs: GateInputs, settings: GateSettings, plan: (i: GateInputs) => PlannedComparison[] = planComparisons): GateResult {
+export interface GateMode {
+  /** Turns the planned comparisons, workflows' and edges', into paired ones (a same-job A/B: ab.ts). */
+  pair?: (planned: PlannedComparison[]) => PlannedComparison[];
+  /**
+   * Same-job A/B: a budget the base misses as well is reported, not failed — on this machine the base
+   * cannot meet it either, so it says nothing about the change under review.
+   */
+  budgetsAgainstBase?: boolean;
+}
+
+export function runGate(inputs: GateInputs, settings: GateSettings, mode: GateMode = {}): GateResult {
+  const pair = mode.pair ?? ((planned: PlannedComparison[]) => planned);
   // Edges share the family-wise budget with the workflows: "unchanged code fails at most 1 − confidence of the time" holds for the gate as a whole.
-  const comparisons = [...plan(inputs), ...planEdgeComparisons(inputs)];
+  const comparisons = pair([...planComparisons(inputs), ...planEdgeComparisons(inputs)]);
   const budgets = planBudgets(inputs);
   const gatedChecks = comparisons.filter((c) => c.gated && !c.lacking).length + budgets.filter((b) => b.measures && !b.lacking).length;
   // One-sided: a false "regressed" or "missed" needs the interval's far side past the line.
-  const tail = (1 - settings.confidence) / Math.max(1, gatedChecks);
-  const decided = comparisons.map((c) => decideComparison(c, { ...settings, tail }));
-  const checked = budgets.map((b) => decideBudget(b, tail));
+  const tail = (1 - settings.confidence) / Math.max(1, gatedChecks) / (settings.looks ?? 1);
+  // Edges to blame have a family of their own: consulted only where the gate already failed, they add no false alarm to it.
+  const blameTail = (1 - settings.confidence) / Math.max(1, comparisons.filter((c) => c.blame && !c.lacking).length) / (settings.looks ?? 1);
+  const decided = comparisons.map((c) => decideComparison(c, { ...settings, tail: c.blame ? blameTail : tail }));
+  const baseMissed = new Set(mode.budgetsAgainstBase
+    ? planBudgets({ ...inputs, candidate: inputs.baseline }).map((b) => decideBudget(b, tail)).filter((b) => b.verdict === 'missed').map(budgetKey)
+    : []);
+  const checked = budgets.map((b) => decideBudget(b, tail)).map((b) =>
+    b.verdict === 'missed' && baseMissed.has(budgetKey(b)) ? { ...b, preexisting: true, note: [b.note, 'the base misses it too: reported, not failed'].filter(Boolean).join('; ') } : b);
   const broken = inputs.candidate.run.cells.filter((c) => !c.invariants.ok).map((c) => `${c.wiring} trial ${c.trial} (${describeBreakage(c.invariants)})`);
 
   // The edges first: they name the hop to blame.
   const regressed = decided.filter((c) => c.gated && c.verdict === 'regressed').sort((a, b) => Number(!!b.edge) - Number(!!a.edge));
-  const missed = checked.filter((b) => b.verdict === 'missed');
+  const missed = checked.filter((b) => b.verdict === 'missed' && !b.preexisting);
+  const preexisting = checked.filter((b) => b.preexisting);
   const reasons = [
     regressed.length && `${regressed.length} regression(s): ${regressed.map(regressionText).join(', ')}`,
     missed.length && `${missed.length} budget(s) missed: ${missed.map((b) => `${b.wiring} ${b.workflow} ${b.budget}`).join(', ')}`,
     broken.length && `invariants broken in ${broken.join(', ')}`,
   ].filter(Boolean);
   const pass = reasons.length === 0;
+  const failedWirings = new Set(regressed.map((c) => c.wiring));
+  const blamed = decided.filter((c) => c.blame && c.verdict === 'regressed' && failedWirings.has(c.wiring)).map(regressionText);
+  if (blamed.length) reasons.push(`hop to blame: ${blamed.join(', ')}`);
 
   return {
     schemaVersion: GATE_SCHEMA_VERSION,
@@ -75,10 +106,14 @@ export function runGate(inputs: GateInputs, settings: GateSettings, plan: (i: Ga
     candidate: refOf(inputs.candidate),
     settings: { ...settings, gatedChecks, perCheckConfidence: 1 - 2 * tail },
     method: describeMethod(inputs, settings, tail),
-    warnings: [...inputs.warnings, ...lowerBoundWarnings(inputs)],
+    warnings: [
+      ...inputs.warnings, ...lowerBoundWarnings(inputs),
+      ...(preexisting.length ? [`budget(s) missed by the base as well, so not failed: ${preexisting.map((b) => `${b.wiring} ${b.workflow} ${b.budget}`).join(', ')}`] : []),
+    ],
     comparisons: decided,
     budgets: checked,
     broken,
+    blamed,
   };
 }
 
@@ -97,6 +132,8 @@ function lowerBoundWarnings(inputs: GateInputs): string[] {
   });
 }
 
+const budgetKey = (b: BudgetCheck) => `${b.wiring}\u0000${b.workflow}\u0000${b.budget}`;
+
 function refOf({ file, run }: GateRun): RunRef {
   const e: RunResult['environment'] = run.environment;
   return {
@@ -111,6 +148,7 @@ function describeMethod(inputs: GateInputs, s: GateSettings, tail: number): stri
     `(and, per trial, a wiring's p99 ÷ the monolith's p99 of the same trial), candidate ÷ baseline. ` +
     `Per wiring × edge (caller → callee), the same for the p99 and p50 of the caller's round trip, for edges with ≥ ${MIN_EDGE_CALLS.toLocaleString('en')} calls in every trial of both runs; ` +
     `edges share the false-alarm budget with the workflows (one Bonferroni family), so the promise below holds for the gate as a whole. ` +
+    `Edges with ${MIN_BLAME_CALLS}–${(MIN_EDGE_CALLS - 1).toLocaleString('en')} calls: their p50, in a Bonferroni family of their own, names the hop to blame in a wiring whose gate failed, and never fails it. ` +
     `Interval: percentile bootstrap resampling the trials and, within each, its samples (from its HdrHistogram), ` +
     `${pct(1 - 2 * tail)} per check so that all gated checks together raise a false alarm at most ${pct(1 - s.confidence)} of the time. ` +
     `Absolute comparisons (not the same-run ratios) are widened by a ${pct(s.runDrift)} spread between whole runs, which no interval inside one run can see. ` +
