@@ -14,7 +14,7 @@ import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
 import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from './bench/lower-bound.js';
-import { median as sharedMedian } from './bench/median.js';
+import { medianOrNaN as median } from './bench/median.js';
 import { runMicro } from './bench/micro.js';
 import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
 import { shapeScenario } from './bench/shape-scenario.js';
@@ -270,10 +270,6 @@ function summaryOf(d: DriverResult): string {
 
 function ratio(x: number, m: number | undefined): string {
   return m ? `${(x / m).toFixed(2)}×` : '—';
-}
-
-function median(xs: number[]): number {
-  return sharedMedian(xs) ?? Number.NaN;
 }
 
 function printSummary(run: RunResult) {

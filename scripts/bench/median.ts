@@ -11,3 +11,6 @@ export function middleOfSorted(sorted: ArrayLike<number>): number {
 export function median(xs: ArrayLike<number>): number | undefined {
   return xs.length === 0 ? undefined : middleOfSorted(Float64Array.from(xs).sort());
 }
+
+/** NaN for no values: for arithmetic that must carry on (a ratio of NaN prints as "—"). */
+export const medianOrNaN = (xs: ArrayLike<number>): number => median(xs) ?? Number.NaN;

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { recordUs, usHistogram } from '../bench/histogram.js';
 import { SCHEMA_VERSION, type Cell, type RunResult } from '../bench/results.js';
 import type { Scenario } from '../../scenarios/scenario.js';
-import { runAbGate } from './ab.js';
+import { runAbGate, undecidedChecks } from './ab.js';
 import { syntheticCell } from './synthetic-cell.js';
 import { gateRun, pairRuns } from './inputs.js';
 import { rng, type Rng } from './random.js';
-import { runGate } from './verdict.js';
+import { runGate, type GateSettings } from './verdict.js';
 
 const SCENARIO: Scenario = {
   name: 'synthetic', description: 'ab tests', mix: { checkout: 1 }, arrival: { model: 'constant', rateRps: 20 },
@@ -35,19 +35,17 @@ const run = (id: string, cells: Cell[]): RunResult => ({
 });
 
 /** `factor`: the candidate's slowdown; each pair shares one machine speed, log-sd 0.3 from pair to pair. */
-function abRuns(seed: number, factor: number): { base: RunResult; candidate: RunResult } {
+function abRuns(seed: number, factor: number, pairs = PAIRS): { base: RunResult; candidate: RunResult } {
   const r = rng(seed);
-  const speeds = Array.from({ length: PAIRS }, () => Math.exp(0.3 * normal(r)));
+  const speeds = Array.from({ length: pairs }, () => Math.exp(0.3 * normal(r)));
   return {
     base: run('base', speeds.map((s, i) => cell(i + 1, s, r))),
     candidate: run('candidate', speeds.map((s, i) => cell(i + 1, s * factor, r))),
   };
 }
 
-const abGate = (seed: number, factor: number) => {
-  const { base, candidate } = abRuns(seed, factor);
-  return runAbGate({ base, candidate, baseSha: 'b'.repeat(40), candidateSha: 'c'.repeat(40), candidateDirty: false, pairs: PAIRS, outDir: 'ab' }, SETTINGS);
-};
+const abGate = (seed: number, factor: number, settings: GateSettings = SETTINGS, runs = abRuns(seed, factor)) =>
+  runAbGate({ ...runs, baseSha: 'b'.repeat(40), candidateSha: 'c'.repeat(40), candidateDirty: false, pairs: runs.base.cells.length, outDir: 'ab' }, settings);
 const p50 = (g: ReturnType<typeof abGate>) => g.comparisons.find((c) => c.metric === 'p50')!;
 
 describe('same-job A/B: paired ratios', () => {
@@ -79,5 +77,53 @@ describe('same-job A/B: paired ratios', () => {
     const c = p50(g);
     expect(c.candidate! / c.baseline!).toBeGreaterThan(1.1);
     expect(c.baseline).toBeGreaterThan(2);
+  });
+});
+
+describe('same-job A/B: the paired statistics, the sequential stop, budgets and the hop to blame', () => {
+  it('student-t catches +25 % and passes unchanged code; the sign test cannot resolve 5 pairs at the per-check level and says so', () => {
+    const t = { ...SETTINGS, statistic: 'student-t' as const };
+    for (const seed of [1, 2, 3]) {
+      expect(p50(abGate(seed, 1.25, t)).verdict, `seed ${seed}`).toBe('regressed');
+      expect(abGate(seed, 1, t).pass, `seed ${seed}`).toBe(true);
+    }
+    const sign = p50(abGate(1, 1.25, { ...SETTINGS, statistic: 'sign' }));
+    expect(sign).toMatchObject({ verdict: 'too few samples', gated: false });
+    expect(sign.note).toMatch(/5 pairs cannot resolve/);
+    // 12 pairs can: 2⁻¹² is below the per-check level of a 1 % family.
+    expect(p50(abGate(1, 1.25, { ...SETTINGS, statistic: 'sign' }, abRuns(1, 1.25, 12))).verdict).toBe('regressed');
+  });
+
+  it('a change near the minimum effect is undecided at 5 pairs — the sequential gate asks for more — and decided with more', () => {
+    const t = { ...SETTINGS, statistic: 'student-t' as const };
+    const few = abGate(7, 1.1, t, abRuns(7, 1.1, 5));
+    expect(few.pass).toBe(true);
+    expect(undecidedChecks(few).map((c) => c.metric)).toContain('p50');
+    // Unchanged code with many pairs: every check shown within ±10 %, nothing left undecided.
+    expect(undecidedChecks(abGate(8, 1, t, abRuns(8, 1, 20)))).toEqual([]);
+  });
+
+  it('spends the false-alarm budget over the looks of a sequential gate', () => {
+    const one = abGate(1, 1, { ...SETTINGS, statistic: 'student-t' });
+    const six = abGate(1, 1, { ...SETTINGS, statistic: 'student-t', looks: 6 });
+    expect(six.settings.perCheckConfidence).toBeGreaterThan(one.settings.perCheckConfidence);
+    expect(1 - six.settings.perCheckConfidence).toBeCloseTo((1 - one.settings.perCheckConfidence) / 6, 10);
+  });
+
+  it('reports a budget the base misses as well without failing on it; fails on one only the candidate misses', () => {
+    const tight = { ...SCENARIO, slo: { checkout: { p50Ms: 4 } } };
+    const withSlo = (r: RunResult): RunResult => ({ ...r, config: { ...r.config, scenario: tight } });
+    const both = abRuns(3, 1);
+    const g = abGate(3, 1, SETTINGS, { base: withSlo(both.base), candidate: withSlo(both.candidate) });
+    expect(g.budgets[0]).toMatchObject({ verdict: 'missed', preexisting: true });
+    expect(g.pass).toBe(true);
+    expect(g.warnings.join(' ')).toMatch(/missed by the base as well/);
+    // The base meets 12 ms; a candidate twice as slow does not.
+    const loose = { ...SCENARIO, slo: { checkout: { p50Ms: 12 } } };
+    const runs = abRuns(3, 2);
+    const g2 = abGate(3, 2, SETTINGS, { base: { ...runs.base, config: { ...runs.base.config, scenario: loose } }, candidate: { ...runs.candidate, config: { ...runs.candidate.config, scenario: loose } } });
+    expect(g2.budgets[0]).toMatchObject({ verdict: 'missed' });
+    expect(g2.budgets[0].preexisting).toBeUndefined();
+    expect(g2.pass).toBe(false);
   });
 });

@@ -24,7 +24,7 @@ export function pairedComparisons(planned: PlannedComparison[]): PlannedComparis
     // A handful of gated checks: each wiring's own p99 and p50 (and well-sampled edges). Paired, a wiring's
     // p99 ÷ the monolith's only repeats its p99, and at an open-model rate throughput is the driver's;
     // failed requests are the errorRate budget's. Both stay in the table, not in the Bonferroni family.
-    return { ...p, gated: !p.blame && (p.metric === 'p99' || p.metric === 'p50'), sameRunRatio: true, baseline: p.baseline.map(() => fixed(1)), candidate, pairedRatios: candidate.map((c) => c.value) };
+    return { ...p, gated: p.metric === 'p99' || p.metric === 'p50', sameRunRatio: true, baseline: p.baseline.map(() => fixed(1)), candidate, pairedRatios: candidate.map((c) => c.value) };
   });
 }
 

@@ -45,8 +45,12 @@ export function prepareBaseTree(repo: string, ref: string, log: (m: string) => v
   const dir = path.join(root, sha);
   if (fs.existsSync(path.join(dir, BUILT_MARKER))) {
     log(`base ${sha.slice(0, 8)}: reusing the built worktree ${path.relative(repo, dir)}`);
+    // Its marker's time is its last use: what pruning keeps.
+    const now = new Date();
+    fs.utimesSync(path.join(dir, BUILT_MARKER), now, now);
     return { sha, dir, reused: { worktree: true, nodeModules: 'cache' } };
   }
+  pruneBaseTrees(repo, root, log);
   if (fs.existsSync(dir)) {
     // A worktree left half-built by an interrupted run: start it again.
     git(repo, ['worktree', 'remove', '--force', dir]);
@@ -62,6 +66,21 @@ export function prepareBaseTree(repo: string, ref: string, log: (m: string) => v
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
   fs.writeFileSync(path.join(dir, BUILT_MARKER), `${new Date().toISOString()}\n`);
   return { sha, dir, reused: { worktree: false, nodeModules } };
+}
+
+/** Built base worktrees kept for reuse; the least recently used beyond this are removed before a new one is built. */
+export const KEEP_BASE_TREES = 4;
+
+function pruneBaseTrees(repo: string, root: string, log: (m: string) => void): void {
+  if (!fs.existsSync(root)) return;
+  const built = fs.readdirSync(root).filter((d) => /^[0-9a-f]{40}$/.test(d) && fs.existsSync(path.join(root, d, BUILT_MARKER)))
+    .map((d) => ({ dir: path.join(root, d), used: fs.statSync(path.join(root, d, BUILT_MARKER)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  // One slot for the worktree about to be built.
+  for (const old of built.slice(KEEP_BASE_TREES - 1)) {
+    log(`base: removing the least recently used worktree ${path.relative(repo, old.dir)} (keeping ${KEEP_BASE_TREES})`);
+    git(repo, ['worktree', 'remove', '--force', old.dir]);
+  }
 }
 
 function linkNodeModules(repo: string, dir: string, root: string, log: (m: string) => void): BaseTree['reused']['nodeModules'] {

@@ -20,8 +20,6 @@ export interface PlannedComparison {
   workflow: string;
   /** The caller's round trip of one remote call (edges.ts), not a request. */
   edge?: boolean;
-  /** An edge too sparsely called to gate: judged in a family of its own, to name the hop once the gate failed. */
-  blame?: boolean;
   metric: Metric;
   unit: 'ms' | 'ok/s' | '×';
   /** Whether a regression here fails the gate (absolute times only gate between like machines). */
@@ -44,7 +42,6 @@ export interface Comparison {
   wiring: string;
   workflow: string;
   edge?: boolean;
-  blame?: boolean;
   metric: Metric;
   unit: PlannedComparison['unit'];
   gated: boolean;
@@ -120,7 +117,7 @@ export interface DecisionRule {
 }
 
 export function decideComparison(p: PlannedComparison, rule: DecisionRule): Comparison {
-  const head = { wiring: p.wiring, workflow: p.workflow, metric: p.metric, unit: p.unit, gated: p.gated && !p.lacking, ...(p.edge && { edge: true }), ...(p.blame && { blame: true }), ...(p.lowerBound && { lowerBound: p.lowerBound }) };
+  const head = { wiring: p.wiring, workflow: p.workflow, metric: p.metric, unit: p.unit, gated: p.gated && !p.lacking, ...(p.edge && { edge: true }), ...(p.lowerBound && { lowerBound: p.lowerBound }) };
   if (p.lacking) return { ...head, baseline: null, candidate: null, ratio: null, verdict: 'too few samples', note: p.lacking };
   const c = change(p.baseline, p.candidate, rule.tail, rng(seedOf(`${p.wiring} ${p.workflow} ${p.metric}`)));
   const paired = p.pairedRatios && rule.statistic && rule.statistic !== 'bootstrap' ? pairedInterval(p.pairedRatios, rule.tail, rule.statistic) : undefined;

@@ -9,15 +9,11 @@ import { empirical, quantileOf, type Empirical } from './stats.js';
 import { anyLowerBound, decodeLatency } from './trials.js';
 
 /**
- * An edge is gated only with at least this many calls in every trial of both runs: its p99 then rests on
- * ≥ 20 calls past it, and the rarely called edges stay out of the Bonferroni family instead of diluting it.
+ * An edge's percentile is gated only with at least this many calls in every trial of both runs: a p99
+ * then rests on ≥ 20 calls past it, a p50 on ≥ 50 either side; the rarely called edges stay out of the
+ * Bonferroni family instead of diluting it.
  */
-export const MIN_EDGE_CALLS = 2000;
-/**
- * Below MIN_EDGE_CALLS, an edge's p50 (≥ 50 calls either side) still names the hop to blame once the
- * gate has failed in its wiring: judged in a family of its own, it never fails the gate itself.
- */
-export const MIN_BLAME_CALLS = 100;
+export const MIN_EDGE_CALLS = { p99: 2000, p50: 100 } as const;
 
 export interface EdgeTrial { trial: number; calls: number; rttMs: Empirical }
 
@@ -44,7 +40,7 @@ export function edgeTrialsOf(run: RunResult, wiring: string): Map<string, EdgeTr
   return byEdge;
 }
 
-/** p99 and p50 of every well-sampled edge both runs have, per wiring (MIN_EDGE_CALLS); the p50 of the others, to blame (MIN_BLAME_CALLS). */
+/** p99 and p50 of every edge both runs have, per wiring, each where it is well sampled (MIN_EDGE_CALLS). */
 export function planEdgeComparisons(inputs: GateInputs): PlannedComparison[] {
   const planned: PlannedComparison[] = [];
   for (const wiring of inputs.wirings) {
@@ -60,12 +56,11 @@ export function planEdgeComparisons(inputs: GateInputs): PlannedComparison[] {
       // A trial that dropped sends never made their calls: its edges are as much a lower bound as its requests.
       const all = (g: GateInputs['baseline']) => anyLowerBound(g.trials.get(wiring)?.get('all') ?? []);
       const lowerBound = { baseline: all(inputs.baseline), candidate: all(inputs.candidate) };
-      const blame = fewest < MIN_EDGE_CALLS;
-      if (blame && fewest < MIN_BLAME_CALLS) continue;
-      for (const [metric, p] of blame ? [['p50', 0.5] as const] : [['p99', 0.99], ['p50', 0.5]] as const) {
+      for (const [metric, p] of [['p99', 0.99], ['p50', 0.5]] as const) {
+        if (fewest < MIN_EDGE_CALLS[metric]) continue;
         planned.push({
-          lowerBound, ...(blame && { blame }),
-          wiring, workflow: edge, edge: true, metric, unit: 'ms', gated: inputs.sameEnvironment && !blame, worse: 'higher', sameRunRatio: false,
+          lowerBound,
+          wiring, workflow: edge, edge: true, metric, unit: 'ms', gated: inputs.sameEnvironment, worse: 'higher', sameRunRatio: false,
           baseline: bt.map((t) => quantileOf(t.rttMs, p)), candidate: ct.map((t) => quantileOf(t.rttMs, p)),
         });
       }

@@ -351,6 +351,14 @@ describe('edges (caller → callee round trips)', () => {
     expect(results[0].method).toContain('one Bonferroni family');
   });
 
+  it('gate an edge of a few hundred calls per trial through its p50 alone, and name it when its callee is slower', () => {
+    const sparse = (rtt: Distribution) => ({ 'services/http': [{ ...WAREHOUSE, callsPerTrial: 160, rtt }] });
+    const g = gate({ seed: 9100, noise: CI_NOISE, wirings, edges: sparse(WAREHOUSE.rtt) }, { seed: 9200, noise: CI_NOISE, wirings, edges: sparse({ ...WAREHOUSE.rtt, factor: 3 }) });
+    expect(g.comparisons.filter((c) => c.edge).map((c) => `${c.workflow} ${c.metric} ${c.verdict}`)).toEqual(['checkout → warehouse p50 regressed']);
+    expect(g.pass).toBe(false);
+    expect(g.summary).toMatch(/services\/http checkout → warehouse: p50 \+\d+ %/);
+  });
+
   it('leave out edges with too few calls in some trial for a percentile, and edges without a histogram (older runs)', () => {
     const rare = { ...PAYMENT, callsPerTrial: MIN_EDGE_CALLS.p99 - 1 };
     const g = gate({ seed: 1, noise: CI_NOISE, wirings, edges: { 'services/http': [WAREHOUSE, rare] } }, { seed: 2, noise: CI_NOISE, wirings, edges: { 'services/http': [WAREHOUSE, rare] } });

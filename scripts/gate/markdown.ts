@@ -15,7 +15,7 @@ export function gateMarkdown(g: GateResult): string {
   const edges = g.comparisons.filter((c) => c.edge);
   // A slower callee shows on its edge before its workflows: the hop to blame comes first.
   const moved = edges.filter((c) => c.verdict === 'regressed' || c.verdict === 'improved');
-  if (moved.length) lines.push(`**Edges that moved** (caller's round trip): ${moved.map((c) => `${regressionText(c)} (${c.verdict}${c.gated ? '' : c.blame ? ', sparse edge: names the hop, does not gate' : ', not gated'})`).join('; ')}`, '');
+  if (moved.length) lines.push(`**Edges that moved** (caller's round trip): ${moved.map((c) => `${regressionText(c)} (${c.verdict}${c.gated ? '' : ', not gated'})`).join('; ')}`, '');
   lines.push(
     ...(g.ab ? [`Same-job A/B: base \`${g.ab.baseSha.slice(0, 8)}\` vs candidate \`${g.ab.candidateSha.slice(0, 8)}\`${g.ab.candidateDirty ? ' (with uncommitted changes)' : ''}, ${g.ab.pairs} ${g.ab.order} pairs per wiring; each change is the ${g.settings.statistic === 'student-t' ? 'geometric mean' : 'median'} of per-pair candidate ÷ base ratios${g.settings.statistic ? ` (${g.settings.statistic})` : ''}`, ''] : []),
     `| wiring | workflow | metric | baseline | candidate | change (${level} interval) | verdict |`,

@@ -1,7 +1,7 @@
 // Judging a gate-power pool: disjoint groups of blocks become same-job A/B gates (ab.ts, the gate's
 // own decision), base trials against each arm's; false alarms from the unchanged arms, detection from
 // the injected ones, and each arm's true effect from all its blocks together.
-import { median } from '../bench/median.js';
+import { medianOrNaN } from '../bench/median.js';
 import type { RunResult } from '../bench/results.js';
 import { runAbGate, undecidedChecks } from './ab.js';
 import { quantile } from './stats.js';
@@ -133,10 +133,10 @@ export function evaluatePool(pool: Pool, runs: PoolRuns, join: (runs: RunResult[
 }
 
 function effectOf(pairs: [RunResult, RunResult][], wiring: string): { p50: number; p99: number } {
-  const ratio = (p: number) => median(pairs.map(([b, a]) => {
+  const ratio = (p: number) => medianOrNaN(pairs.map(([b, a]) => {
     const q = (r: RunResult) => quantile(trialsOf(r).get(wiring)!.get('checkout')![0].latencyMs, p);
     return q(a) / q(b);
-  })) ?? Number.NaN;
+  }));
   return { p50: ratio(0.5), p99: ratio(0.99) };
 }
 

@@ -1,7 +1,7 @@
 // The gate's statistics: percentiles of one trial's samples, and bootstrap intervals for a change
 // between two runs that resample the repeated trials (the unit of replication: a trial sees one state
 // of the machine) and, inside each chosen trial, its samples.
-import { median as sharedMedian, middleOfSorted } from '../bench/median.js';
+import { medianOrNaN as median, middleOfSorted } from '../bench/median.js';
 import { beta, type Rng } from './random.js';
 
 /** One trial's samples: distinct values ascending, with cumulative counts. */
@@ -65,7 +65,6 @@ export const fixed = (value: number): TrialMeasure => ({ value, draw: () => valu
 /** Two measures of the same trial, divided: resampled together, so what the trial shared cancels. */
 export const ratioOf = (a: TrialMeasure, b: TrialMeasure): TrialMeasure => ({ value: a.value / b.value, draw: (r) => a.draw(r) / b.draw(r) });
 
-const median = (xs: ArrayLike<number>): number => sharedMedian(xs) ?? Number.NaN;
 
 /**
  * The median over trials, not a percentile of all trials' samples pooled: one trial disturbed by the

@@ -4,7 +4,7 @@ import { describeBreakage } from '../../targets/db/invariant-report.js';
 import type { RunResult } from '../bench/results.js';
 import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
 import { decideComparison, planComparisons, type Comparison, type PlannedComparison } from './compare.js';
-import { MIN_BLAME_CALLS, MIN_EDGE_CALLS, planEdgeComparisons } from './edges.js';
+import { MIN_EDGE_CALLS, planEdgeComparisons } from './edges.js';
 import type { GateInputs, GateRun } from './inputs.js';
 import { anyLowerBound } from './trials.js';
 import type { Statistic } from './paired.js';
@@ -49,8 +49,6 @@ export interface GateResult {
   budgets: BudgetCheck[];
   /** Candidate cells whose invariants broke: a broken run fails whatever its latency. */
   broken: string[];
-  /** Edges too sparse to gate that moved in a wiring whose gate failed: the hop to blame (edges.ts MIN_BLAME_CALLS). */
-  blamed: string[];
   /** Set by a same-job A/B (ab.ts): both sides measured in one run, trials paired. */
   ab?: { baseSha: string; candidateSha: string; candidateDirty: boolean; pairs: number; order: string; maxPairs?: number; stopped?: string };
 }
@@ -73,9 +71,7 @@ export function runGate(inputs: GateInputs, settings: GateSettings, mode: GateMo
   const gatedChecks = comparisons.filter((c) => c.gated && !c.lacking).length + budgets.filter((b) => b.measures && !b.lacking).length;
   // One-sided: a false "regressed" or "missed" needs the interval's far side past the line.
   const tail = (1 - settings.confidence) / Math.max(1, gatedChecks) / (settings.looks ?? 1);
-  // Edges to blame have a family of their own: consulted only where the gate already failed, they add no false alarm to it.
-  const blameTail = (1 - settings.confidence) / Math.max(1, comparisons.filter((c) => c.blame && !c.lacking).length) / (settings.looks ?? 1);
-  const decided = comparisons.map((c) => decideComparison(c, { ...settings, tail: c.blame ? blameTail : tail }));
+  const decided = comparisons.map((c) => decideComparison(c, { ...settings, tail }));
   const baseMissed = new Set(mode.budgetsAgainstBase
     ? planBudgets({ ...inputs, candidate: inputs.baseline }).map((b) => decideBudget(b, tail)).filter((b) => b.verdict === 'missed').map(budgetKey)
     : []);
@@ -93,9 +89,6 @@ export function runGate(inputs: GateInputs, settings: GateSettings, mode: GateMo
     broken.length && `invariants broken in ${broken.join(', ')}`,
   ].filter(Boolean);
   const pass = reasons.length === 0;
-  const failedWirings = new Set(regressed.map((c) => c.wiring));
-  const blamed = decided.filter((c) => c.blame && c.verdict === 'regressed' && failedWirings.has(c.wiring)).map(regressionText);
-  if (blamed.length) reasons.push(`hop to blame: ${blamed.join(', ')}`);
 
   return {
     schemaVersion: GATE_SCHEMA_VERSION,
@@ -113,7 +106,6 @@ export function runGate(inputs: GateInputs, settings: GateSettings, mode: GateMo
     comparisons: decided,
     budgets: checked,
     broken,
-    blamed,
   };
 }
 
@@ -146,9 +138,8 @@ function describeMethod(inputs: GateInputs, s: GateSettings, tail: number): stri
   const pct = (x: number) => `${+(x * 100).toPrecision(3)} %`;
   return `Per wiring × workflow, the median over trials of each trial's p99, p50 and successful answers per second ` +
     `(and, per trial, a wiring's p99 ÷ the monolith's p99 of the same trial), candidate ÷ baseline. ` +
-    `Per wiring × edge (caller → callee), the same for the p99 and p50 of the caller's round trip, for edges with ≥ ${MIN_EDGE_CALLS.toLocaleString('en')} calls in every trial of both runs; ` +
+    `Per wiring × edge (caller → callee), the same for the p99 and p50 of the caller's round trip, the p99 where an edge has ≥ ${MIN_EDGE_CALLS.p99.toLocaleString('en')} calls in every trial of both runs, the p50 where it has ≥ ${MIN_EDGE_CALLS.p50}; ` +
     `edges share the false-alarm budget with the workflows (one Bonferroni family), so the promise below holds for the gate as a whole. ` +
-    `Edges with ${MIN_BLAME_CALLS}–${(MIN_EDGE_CALLS - 1).toLocaleString('en')} calls: their p50, in a Bonferroni family of their own, names the hop to blame in a wiring whose gate failed, and never fails it. ` +
     `Interval: percentile bootstrap resampling the trials and, within each, its samples (from its HdrHistogram), ` +
     `${pct(1 - 2 * tail)} per check so that all gated checks together raise a false alarm at most ${pct(1 - s.confidence)} of the time. ` +
     `Absolute comparisons (not the same-run ratios) are widened by a ${pct(s.runDrift)} spread between whole runs, which no interval inside one run can see. ` +
