@@ -1,9 +1,11 @@
 // Vega-Lite specs, one function per chart. Every chart fills its container's width (phone to
 // desktop), has a title, axis titles with units, tooltips, and its legend below the plot.
 import type { TopLevelSpec } from 'vega-lite';
+import { AB_SIDES } from './ab-data.js';
 import type { SweepPoint } from '../scripts/bench/results.js';
 import type { BoundaryPoint } from './boundary.js';
 import type { EstimateRow } from './estimates.js';
+import type { AbSpectrumPoint, GateBand, PairPoint } from './ab-data.js';
 import type { SpectrumPoint } from './spectrum.js';
 import { keptRate } from './summary.js';
 import type { TailRow } from './tail-amplification.js';
@@ -14,8 +16,16 @@ const legend = (title: string) => ({ title, orient: 'bottom', direction: 'horizo
 const wiringColor = (wirings: string[]) => ({ field: 'wiring', type: 'nominal', title: 'wiring', scale: { domain: wirings, scheme: 'tableau10' }, legend: legend('wiring') }) as const;
 const msFormat = '.3~r';
 
+/** The percentile on a "nines" axis (0 = p0, 1 = p90, 2 = p99 …), up to the deepest nine the points reach. */
+function ninesAxis(points: { nines: number }[]) {
+  const top = Math.ceil(Math.max(0, ...points.map((p) => p.nines)));
+  return {
+    field: 'nines', type: 'quantitative', title: 'percentile (log scale: one step per nine)', scale: { domain: [0, top] as number[] },
+    axis: { values: Array.from({ length: top + 1 }, (_, i) => i), labelExpr: "datum.value == 0 ? 'p0' : 'p' + format(100 - pow(10, 2 - datum.value), '.6~f')" },
+  } as const;
+}
+
 export function spectrumChart(workflow: string, points: SpectrumPoint[], wirings: string[]): TopLevelSpec {
-  const top = Math.max(0, ...points.map((p) => p.nines));
   return {
     ...frame,
     title: { text: `${workflow}: latency at each percentile`, subtitle: 'coordinated-omission corrected; all trials pooled' },
@@ -23,10 +33,7 @@ export function spectrumChart(workflow: string, points: SpectrumPoint[], wirings
     transform: [{ filter: 'datum.latencyMs > 0' }],
     mark: { type: 'line', point: { size: 14 }, strokeWidth: 2 },
     encoding: {
-      x: {
-        field: 'nines', type: 'quantitative', title: 'percentile (log scale: one step per nine)', scale: { domain: [0, Math.ceil(top)] },
-        axis: { values: Array.from({ length: Math.ceil(top) + 1 }, (_, i) => i), labelExpr: "datum.value == 0 ? 'p0' : 'p' + format(100 - pow(10, 2 - datum.value), '.6~f')" },
-      },
+      x: ninesAxis(points),
       y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
       color: wiringColor(wirings),
       tooltip: [
@@ -188,5 +195,75 @@ export function comparisonChart(points: ComparisonPoint[], runs: string[], wirin
         { field: 'cpuRatio', title: 'CPU per request × monolith', type: 'quantitative', format: '.3~r' },
       ],
     },
+  };
+}
+
+export function abSpectrumChart(subject: string, points: AbSpectrumPoint[]): TopLevelSpec {
+  return {
+    ...frame,
+    title: { text: `${subject}: base vs candidate, latency at each percentile`, subtitle: ['coordinated-omission corrected;', "each side's trials pooled"] },
+    data: { values: points },
+    transform: [{ filter: 'datum.latencyMs > 0' }],
+    mark: { type: 'line', point: { size: 14 }, strokeWidth: 2 },
+    encoding: {
+      x: ninesAxis(points),
+      y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
+      color: { field: 'side', type: 'nominal', title: 'side', scale: { domain: [...AB_SIDES], range: ['#7f7f7f', '#d62728'] }, legend: legend('side') },
+      tooltip: [
+        { field: 'side', title: 'side' }, { field: 'percentile', title: 'percentile' },
+        { field: 'latencyMs', title: 'latency (ms)', type: 'quantitative', format: msFormat }, { field: 'requests', title: 'requests (trials pooled)', type: 'quantitative' },
+      ],
+    },
+  };
+}
+
+const VERDICTS = ['regressed', 'improved', 'unchanged'];
+
+/** Each pair's ratio beside the gate's interval: the band is the decision, the points are what it rests on. */
+export function pairedRatioChart(subject: string, points: PairPoint[], bands: GateBand[], minEffect: number): TopLevelSpec {
+  const pct = `${+(minEffect * 100).toPrecision(3)} %`;
+  const metrics = ['p50', 'p99'];
+  // Every layer names the same title: vega-lite would otherwise join the fields' names into one.
+  const y = (field: string) => ({ field, type: 'quantitative', title: 'candidate ÷ base (×, log scale)', scale: { type: 'log' } }) as const;
+  // Not on the rules: they span every percentile.
+  const x = { field: 'metric', type: 'nominal', title: "percentile (each trial's own)", scale: { type: 'band', domain: metrics, paddingInner: 0.3 }, axis: { labelAngle: 0 } } as const;
+  const bandTooltip = [
+    { field: 'metric', title: 'percentile' }, { field: 'value', title: 'gate: change (×)', type: 'quantitative', format: '.3~r' },
+    { field: 'low', title: 'interval low (×)', type: 'quantitative', format: '.3~r' }, { field: 'high', title: 'interval high (×)', type: 'quantitative', format: '.3~r' },
+    { field: 'verdict', title: 'verdict' },
+  ] as const;
+  return {
+    ...frame,
+    title: { text: `${subject}: candidate ÷ base, pair by pair`, subtitle: ["points: one ABBA pair's trials; bar: the gate's interval, tick: its change", `dashed: ± ${pct}, the smallest change that counts`] },
+    layer: [
+      {
+        data: { values: bands },
+        mark: { type: 'bar', opacity: 0.3 },
+        encoding: {
+          x, y: y('low'), y2: { field: 'high' },
+          color: { field: 'verdict', type: 'nominal', title: 'gate verdict', scale: { domain: VERDICTS, range: ['#d62728', '#2ca02c', '#7f7f7f'] }, legend: legend('gate verdict') },
+          tooltip: [...bandTooltip],
+        },
+      },
+      { data: { values: bands }, mark: { type: 'tick', thickness: 2, color: '#1d1d1f' }, encoding: { x, y: y('value'), tooltip: [...bandTooltip] } },
+      {
+        data: { values: [{ ratio: 1 / (1 + minEffect) }, { ratio: 1 + minEffect }] },
+        mark: { type: 'rule', strokeDash: [4, 3], color: '#5f6368' },
+        encoding: { y: y('ratio') },
+      },
+      { data: { values: [{ ratio: 1 }] }, mark: { type: 'rule', color: '#5f6368' }, encoding: { y: y('ratio') } },
+      {
+        data: { values: points },
+        mark: { type: 'point', filled: true, size: 50, color: '#1f77b4' },
+        encoding: {
+          x, xOffset: { field: 'pair', type: 'nominal' }, y: y('ratio'),
+          tooltip: [
+            { field: 'pair', title: 'pair' }, { field: 'metric', title: 'percentile' },
+            { field: 'ratio', title: 'candidate ÷ base (×)', type: 'quantitative', format: '.3~r' },
+            { field: 'baseMs', title: 'base (ms)', type: 'quantitative', format: msFormat }, { field: 'candidateMs', title: 'candidate (ms)', type: 'quantitative', format: msFormat },
+          ],
+        },
+      },
+    ],
   };
 }
