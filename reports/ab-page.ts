@@ -60,7 +60,7 @@ function subjectsSection(gate: GateResult, runs: { base: RunResult; candidate: R
       figure(spectrum, 'Read: the gap between the lines is the change at that percentile, over all trials of each side pooled. ' +
         'The gate does not decide on this pooled view but on each pair\'s own ratio (next chart), where what the machine did during a pair cancels.') +
       figure(pairs, 'Read: each point is one ABBA pair, its candidate trial\'s percentile ÷ its base trial\'s. ' +
-        'The bar is the gate\'s interval for the change; it regressed (or improved) only when the bar clears 1× and its tick is past a dashed line.');
+        'The shaded band is the gate\'s interval for that percentile\'s change and its line the change itself: it regressed (or improved) only when the band clears 1× and the line is past a dashed one.');
   }).join('');
 }
 

@@ -217,16 +217,13 @@ export function abSpectrumChart(subject: string, points: AbSpectrumPoint[]): Top
   };
 }
 
-const VERDICTS = ['regressed', 'improved', 'unchanged'];
-
 /** Each pair's ratio beside the gate's interval: the band is the decision, the points are what it rests on. */
 export function pairedRatioChart(subject: string, points: PairPoint[], bands: GateBand[], minEffect: number): TopLevelSpec {
   const pct = `${+(minEffect * 100).toPrecision(3)} %`;
-  const metrics = ['p50', 'p99'];
-  // Every layer names the same title: vega-lite would otherwise join the fields' names into one.
-  const y = (field: string) => ({ field, type: 'quantitative', title: 'candidate ÷ base (×, log scale)', scale: { type: 'log' } }) as const;
-  // Not on the rules: they span every percentile.
-  const x = { field: 'metric', type: 'nominal', title: "percentile (each trial's own)", scale: { type: 'band', domain: metrics, paddingInner: 0.3 }, axis: { labelAngle: 0 } } as const;
+  // Every layer names the same title (vega-lite would otherwise join the fields' names); not "nice":
+  // a log scale rounded to powers of ten would flatten changes of a few percent.
+  const y = (field: string) => ({ field, type: 'quantitative', title: 'candidate ÷ base (×, log scale)', scale: { type: 'log', nice: false } }) as const;
+  const color = { field: 'metric', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p99'], range: ['#1f77b4', '#ff7f0e'] }, legend: { ...legend('percentile (each trial\'s own)'), symbolOpacity: 1 } } as const;
   const bandTooltip = [
     { field: 'metric', title: 'percentile' }, { field: 'value', title: 'gate: change (×)', type: 'quantitative', format: '.3~r' },
     { field: 'low', title: 'interval low (×)', type: 'quantitative', format: '.3~r' }, { field: 'high', title: 'interval high (×)', type: 'quantitative', format: '.3~r' },
@@ -234,29 +231,18 @@ export function pairedRatioChart(subject: string, points: PairPoint[], bands: Ga
   ] as const;
   return {
     ...frame,
-    title: { text: `${subject}: candidate ÷ base, pair by pair`, subtitle: ["points: one ABBA pair's trials; bar: the gate's interval, tick: its change", `dashed: ± ${pct}, the smallest change that counts`] },
+    title: { text: `${subject}: candidate ÷ base, pair by pair`, subtitle: ["points: one ABBA pair; band and line: the gate's", `interval and change; dashed: ± ${pct}, the smallest that counts`] },
     layer: [
-      {
-        data: { values: bands },
-        mark: { type: 'bar', opacity: 0.3 },
-        encoding: {
-          x, y: y('low'), y2: { field: 'high' },
-          color: { field: 'verdict', type: 'nominal', title: 'gate verdict', scale: { domain: VERDICTS, range: ['#d62728', '#2ca02c', '#7f7f7f'] }, legend: legend('gate verdict') },
-          tooltip: [...bandTooltip],
-        },
-      },
-      { data: { values: bands }, mark: { type: 'tick', thickness: 2, color: '#1d1d1f' }, encoding: { x, y: y('value'), tooltip: [...bandTooltip] } },
-      {
-        data: { values: [{ ratio: 1 / (1 + minEffect) }, { ratio: 1 + minEffect }] },
-        mark: { type: 'rule', strokeDash: [4, 3], color: '#5f6368' },
-        encoding: { y: y('ratio') },
-      },
-      { data: { values: [{ ratio: 1 }] }, mark: { type: 'rule', color: '#5f6368' }, encoding: { y: y('ratio') } },
+      // Without an x, a rect or rule spans every pair: the gate's figure is one for all of them.
+      { data: { values: bands }, mark: { type: 'rect', opacity: 0.18 }, encoding: { y: y('low'), y2: { field: 'high' }, color, tooltip: [...bandTooltip] } },
+      { data: { values: bands }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: y('value'), color, tooltip: [...bandTooltip] } },
+      { data: { values: [{ ratio: 1 / (1 + minEffect) }, { ratio: 1 + minEffect }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#5f6368' }, encoding: { y: y('ratio') } },
+      { data: { values: [{ ratio: 1 }] }, mark: { type: 'rule', color: '#1d1d1f' }, encoding: { y: y('ratio') } },
       {
         data: { values: points },
-        mark: { type: 'point', filled: true, size: 50, color: '#1f77b4' },
+        mark: { type: 'point', filled: true, size: 60 },
         encoding: {
-          x, xOffset: { field: 'pair', type: 'nominal' }, y: y('ratio'),
+          x: { field: 'pair', type: 'ordinal', title: 'ABBA pair (trial number)', axis: { labelAngle: 0 } }, y: y('ratio'), color,
           tooltip: [
             { field: 'pair', title: 'pair' }, { field: 'metric', title: 'percentile' },
             { field: 'ratio', title: 'candidate ÷ base (×)', type: 'quantitative', format: '.3~r' },
