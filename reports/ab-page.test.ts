@@ -1,10 +1,14 @@
 // The A/B gate's page from a synthetic same-job A/B (reports/ab-fixture.ts): the verdict and both
 // SHAs, two charts per wiring × workflow that compile cleanly, every comparison, the edges with the
 // sparse one marked as naming the hop, and names escaped.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { abFixture, AB_FIXTURE_EDGES, AB_FIXTURE_SHAS } from './ab-fixture.js';
 import { abPage } from './ab-page.js';
+import { writeAbReport } from './ab-report.js';
 
 const { gate, base, candidate } = abFixture();
 const html = abPage(gate, base, candidate);
@@ -54,7 +58,7 @@ describe('A/B page', () => {
     expect(edges.indexOf('regressed')).toBeLessThan(edges.indexOf('unchanged') === -1 ? Infinity : edges.indexOf('unchanged'));
   });
 
-  it('escapes HTML in names, also inside the chart data', () => {
+  it('escapes HTML in names', () => {
     expect(html).not.toContain('<warehouse');
     expect(html).toContain('&lt;warehouse &amp; co&gt;');
     expect(html).toContain('<details id="method"><summary>Method</summary>');
@@ -64,5 +68,24 @@ describe('A/B page', () => {
     const same = abFixture(1);
     expect(same.gate.pass).toBe(true);
     expect(abPage(same.gate, same.base, same.candidate)).toContain('splitbench A/B gate: pass</h1>');
+  });
+
+  it('is written to <out>/report/index.html; one that cannot be written is logged in one line, not thrown', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'splitbench-ab-page-'));
+    try {
+      const logged: string[] = [];
+      const file = writeAbReport(dir, gate, { base, candidate }, (m) => logged.push(m));
+      expect(file).toBe(path.join(dir, 'report', 'index.html'));
+      expect(fs.readFileSync(file!, 'utf8')).toBe(html);
+      // A file where the report folder should be: the page cannot be written.
+      const blocked = path.join(dir, 'blocked');
+      fs.mkdirSync(blocked);
+      fs.writeFileSync(path.join(blocked, 'report'), '');
+      expect(writeAbReport(blocked, gate, { base, candidate }, (m) => logged.push(m))).toBeUndefined();
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatch(/^report: not written \(.+\)$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

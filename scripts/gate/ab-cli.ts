@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { abPage } from '../../reports/ab-page.js';
+import { writeAbReport } from '../../reports/ab-report.js';
 import { loadScenario } from '../../scenarios/scenario.js';
 import { parseInjectedDelays } from '../../targets/kit/handler.js';
 import { parseWiring } from '../../targets/wirings/placement.js';
@@ -80,19 +80,5 @@ export async function runAbCli(o: AbOptions, settings: GateSettings, log: (m: st
   if (open.length) {
     result.warnings.push(`undecided after ${runs.pairs} pairs (neither a regression shown nor one of ≥ ${Math.round(settings.minEffect * 100)} % ruled out): ${open.map((c) => `${c.wiring} ${c.workflow} ${c.metric}`).join(', ')}; more pairs (--pairs, --max-pairs) would narrow them`);
   }
-  return { result, outDir, report: writeReport(outDir, result, runs, log) };
-}
-
-/** The A/B page, or undefined when it cannot be drawn: the verdict stands without its page, and the log says why. */
-function writeReport(outDir: string, result: GateResult, runs: { base: RunResult; candidate: RunResult }, log: (m: string) => void): string | undefined {
-  const file = path.join(outDir, 'report', 'index.html');
-  try {
-    const html = abPage(result, runs.base, runs.candidate);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, html);
-    return file;
-  } catch (e) {
-    log(`report: not written (${(e as Error).message})`);
-    return undefined;
-  }
+  return { result, outDir, report: writeAbReport(outDir, result, runs, log) };
 }
