@@ -9,6 +9,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../scripts/describe-with.js';
 import { CHROMIUM_PATH } from '../scripts/test-tools.js';
 import { readRun } from '../scripts/bench/run-file.js';
+import { abFixture } from './ab-fixture.js';
+import { abPage } from './ab-page.js';
 import { generateReports } from './generate.js';
 import { runPage } from './run-page.js';
 
@@ -17,6 +19,7 @@ const OUT = path.resolve('.splitbench/report-test');
 
 let browser: Browser;
 let written: ReturnType<typeof generateReports>;
+const AB_PAGE = path.join(OUT, 'ab', 'index.html');
 
 const setUp = async () => {
   fs.rmSync(OUT, { recursive: true, force: true });
@@ -24,6 +27,9 @@ const setUp = async () => {
   fs.mkdirSync(second, { recursive: true });
   fs.writeFileSync(path.join(second, 'run.json'), JSON.stringify({ ...readRun(FIXTURE), runId: 'fixture-synthetic-2' }));
   written = generateReports([FIXTURE, second], path.join(OUT, 'reports'));
+  const ab = abFixture();
+  fs.mkdirSync(path.dirname(AB_PAGE), { recursive: true });
+  fs.writeFileSync(AB_PAGE, abPage(ab.gate, ab.base, ab.candidate));
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH });
 };
 
@@ -102,4 +108,21 @@ describeWith('chromium', 'the report in Chromium, opened from disk', () => {
     await page.screenshot({ path: path.join(OUT, 'screenshot-comparison.png'), fullPage: true });
     await page.close();
   });
+
+  for (const width of [1280, 390]) {
+    it(`draws the A/B gate page at ${width} px: every chart, nothing fetched, no error or warning, no sideways scrolling`, async () => {
+      const { page, problems, requests } = await open(AB_PAGE, width);
+      const drawn = await chartsDrawn(page);
+      expect(drawn.map((c) => c.id)).toEqual(['chart-ab-spectrum-1', 'chart-ab-pairs-1', 'chart-ab-spectrum-2', 'chart-ab-pairs-2']);
+      for (const c of drawn) {
+        expect(c.marks, `${c.id} has marks`).toBeGreaterThan(0);
+        expect(c.width, `${c.id} fits ${width} px`).toBeLessThanOrEqual(width);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling of the page').toBeLessThanOrEqual(width);
+      expect(problems).toEqual([]);
+      expect(requests.filter((u) => !/^(file|data|blob|about):/.test(u))).toEqual([]);
+      await page.screenshot({ path: path.join(OUT, `screenshot-ab-${width}.png`), fullPage: true });
+      await page.close();
+    });
+  }
 });

@@ -1,9 +1,11 @@
 // Vega-Lite specs, one function per chart. Every chart fills its container's width (phone to
 // desktop), has a title, axis titles with units, tooltips, and its legend below the plot.
 import type { TopLevelSpec } from 'vega-lite';
+import { AB_SIDES } from './ab-data.js';
 import type { SweepPoint } from '../scripts/bench/results.js';
 import type { BoundaryPoint } from './boundary.js';
 import type { EstimateRow } from './estimates.js';
+import type { AbSpectrumPoint, GateBand, PairPoint } from './ab-data.js';
 import type { SpectrumPoint } from './spectrum.js';
 import { keptRate } from './summary.js';
 import type { TailRow } from './tail-amplification.js';
@@ -14,8 +16,16 @@ const legend = (title: string) => ({ title, orient: 'bottom', direction: 'horizo
 const wiringColor = (wirings: string[]) => ({ field: 'wiring', type: 'nominal', title: 'wiring', scale: { domain: wirings, scheme: 'tableau10' }, legend: legend('wiring') }) as const;
 const msFormat = '.3~r';
 
+/** The percentile on a "nines" axis (0 = p0, 1 = p90, 2 = p99 …), up to the deepest nine the points reach. */
+function ninesAxis(points: { nines: number }[]) {
+  const top = Math.ceil(Math.max(0, ...points.map((p) => p.nines)));
+  return {
+    field: 'nines', type: 'quantitative', title: 'percentile (log scale: one step per nine)', scale: { domain: [0, top] as number[] },
+    axis: { values: Array.from({ length: top + 1 }, (_, i) => i), labelExpr: "datum.value == 0 ? 'p0' : 'p' + format(100 - pow(10, 2 - datum.value), '.6~f')" },
+  } as const;
+}
+
 export function spectrumChart(workflow: string, points: SpectrumPoint[], wirings: string[]): TopLevelSpec {
-  const top = Math.max(0, ...points.map((p) => p.nines));
   return {
     ...frame,
     title: { text: `${workflow}: latency at each percentile`, subtitle: 'coordinated-omission corrected; all trials pooled' },
@@ -23,10 +33,7 @@ export function spectrumChart(workflow: string, points: SpectrumPoint[], wirings
     transform: [{ filter: 'datum.latencyMs > 0' }],
     mark: { type: 'line', point: { size: 14 }, strokeWidth: 2 },
     encoding: {
-      x: {
-        field: 'nines', type: 'quantitative', title: 'percentile (log scale: one step per nine)', scale: { domain: [0, Math.ceil(top)] },
-        axis: { values: Array.from({ length: Math.ceil(top) + 1 }, (_, i) => i), labelExpr: "datum.value == 0 ? 'p0' : 'p' + format(100 - pow(10, 2 - datum.value), '.6~f')" },
-      },
+      x: ninesAxis(points),
       y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
       color: wiringColor(wirings),
       tooltip: [
@@ -188,5 +195,61 @@ export function comparisonChart(points: ComparisonPoint[], runs: string[], wirin
         { field: 'cpuRatio', title: 'CPU per request × monolith', type: 'quantitative', format: '.3~r' },
       ],
     },
+  };
+}
+
+export function abSpectrumChart(subject: string, points: AbSpectrumPoint[]): TopLevelSpec {
+  return {
+    ...frame,
+    title: { text: `${subject}: base vs candidate, latency at each percentile`, subtitle: ['coordinated-omission corrected;', "each side's trials pooled"] },
+    data: { values: points },
+    transform: [{ filter: 'datum.latencyMs > 0' }],
+    mark: { type: 'line', point: { size: 14 }, strokeWidth: 2 },
+    encoding: {
+      x: ninesAxis(points),
+      y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
+      color: { field: 'side', type: 'nominal', title: 'side', scale: { domain: [...AB_SIDES], range: ['#7f7f7f', '#d62728'] }, legend: legend('side') },
+      tooltip: [
+        { field: 'side', title: 'side' }, { field: 'percentile', title: 'percentile' },
+        { field: 'latencyMs', title: 'latency (ms)', type: 'quantitative', format: msFormat }, { field: 'requests', title: 'requests (trials pooled)', type: 'quantitative' },
+      ],
+    },
+  };
+}
+
+/** Each pair's ratio beside the gate's interval: the band is the decision, the points are what it rests on. */
+export function pairedRatioChart(subject: string, points: PairPoint[], bands: GateBand[], minEffect: number): TopLevelSpec {
+  const pct = `${+(minEffect * 100).toPrecision(3)} %`;
+  // Every layer names the same title (vega-lite would otherwise join the fields' names); not "nice":
+  // a log scale rounded to powers of ten would flatten changes of a few percent.
+  const y = (field: string) => ({ field, type: 'quantitative', title: 'candidate ÷ base (×, log scale)', scale: { type: 'log', nice: false } }) as const;
+  const color = { field: 'metric', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p99'], range: ['#1f77b4', '#ff7f0e'] }, legend: { ...legend('percentile (each trial\'s own)'), symbolOpacity: 1 } } as const;
+  const bandTooltip = [
+    { field: 'metric', title: 'percentile' }, { field: 'value', title: 'gate: change (×)', type: 'quantitative', format: '.3~r' },
+    { field: 'low', title: 'interval low (×)', type: 'quantitative', format: '.3~r' }, { field: 'high', title: 'interval high (×)', type: 'quantitative', format: '.3~r' },
+    { field: 'verdict', title: 'verdict' },
+  ] as const;
+  return {
+    ...frame,
+    title: { text: `${subject}: candidate ÷ base, pair by pair`, subtitle: ["points: one ABBA pair; band and line: the gate's", `interval and change; dashed: ± ${pct}, the smallest that counts`] },
+    layer: [
+      // Without an x, a rect or rule spans every pair: the gate's figure is one for all of them.
+      { data: { values: bands }, mark: { type: 'rect', opacity: 0.18 }, encoding: { y: y('low'), y2: { field: 'high' }, color, tooltip: [...bandTooltip] } },
+      { data: { values: bands }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: y('value'), color, tooltip: [...bandTooltip] } },
+      { data: { values: [{ ratio: 1 / (1 + minEffect) }, { ratio: 1 + minEffect }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#5f6368' }, encoding: { y: y('ratio') } },
+      { data: { values: [{ ratio: 1 }] }, mark: { type: 'rule', color: '#1d1d1f' }, encoding: { y: y('ratio') } },
+      {
+        data: { values: points },
+        mark: { type: 'point', filled: true, size: 60 },
+        encoding: {
+          x: { field: 'pair', type: 'ordinal', title: 'ABBA pair (trial number)', axis: { labelAngle: 0 } }, y: y('ratio'), color,
+          tooltip: [
+            { field: 'pair', title: 'pair' }, { field: 'metric', title: 'percentile' },
+            { field: 'ratio', title: 'candidate ÷ base (×)', type: 'quantitative', format: '.3~r' },
+            { field: 'baseMs', title: 'base (ms)', type: 'quantitative', format: msFormat }, { field: 'candidateMs', title: 'candidate (ms)', type: 'quantitative', format: msFormat },
+          ],
+        },
+      },
+    ],
   };
 }

@@ -60,6 +60,7 @@ const settings = { minEffect: percent('min-effect', 10), confidence: percent('co
 
 let result: GateResult;
 let out: string;
+let report: string | undefined;
 if (values.baseline && values.candidate) {
   let inputs: GateInputs;
   try {
@@ -88,6 +89,7 @@ if (values.baseline && values.candidate) {
     }, settings, log);
     result = ab.result;
     out = path.join(ab.outDir, 'gate.json');
+    report = ab.report;
   } catch (e) {
     // Bad options, an unknown ref, a base that does not build, a failed trial: no verdict, so unusable input.
     fail((e as Error).message, 2);
@@ -99,5 +101,6 @@ console.log(markdown);
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, JSON.stringify(result, null, 1));
 log(`gate.json: ${path.relative(process.cwd(), out)}`);
+if (report) log(`report: ${path.relative(process.cwd(), report)}`);
 if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
 process.exit(result.pass ? 0 : 1);

@@ -1,9 +1,10 @@
 // `npm run gate` without --baseline: build the base commit in a worktree, run base and candidate
 // trials interleaved (ABBA) in this one job, and gate on the paired ratios. Writes <out>/base/run.json,
-// <out>/candidate/run.json and <out>/gate.json.
+// <out>/candidate/run.json, <out>/report/index.html (the A/B page) and <out>/gate.json.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeAbReport } from '../../reports/ab-report.js';
 import { loadScenario } from '../../scenarios/scenario.js';
 import { parseInjectedDelays } from '../../targets/kit/handler.js';
 import { parseWiring } from '../../targets/wirings/placement.js';
@@ -29,7 +30,7 @@ export interface AbOptions {
 export const AB_DEFAULTS = { wirings: 'monolith,services/http', scenario: 'checkout-steady', profile: { durationS: 8, warmupS: 2 } } as const;
 
 /** Throws Error with a message fit for the user on bad options (the caller exits 2). */
-export async function runAbCli(o: AbOptions, settings: GateSettings, log: (m: string) => void): Promise<{ result: GateResult; outDir: string }> {
+export async function runAbCli(o: AbOptions, settings: GateSettings, log: (m: string) => void): Promise<{ result: GateResult; outDir: string; report?: string }> {
   const repo = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   const wirings = (o.wirings ?? AB_DEFAULTS.wirings).split(',').filter(Boolean);
   wirings.forEach(parseWiring);
@@ -79,5 +80,5 @@ export async function runAbCli(o: AbOptions, settings: GateSettings, log: (m: st
   if (open.length) {
     result.warnings.push(`undecided after ${runs.pairs} pairs (neither a regression shown nor one of ≥ ${Math.round(settings.minEffect * 100)} % ruled out): ${open.map((c) => `${c.wiring} ${c.workflow} ${c.metric}`).join(', ')}; more pairs (--pairs, --max-pairs) would narrow them`);
   }
-  return { result, outDir };
+  return { result, outDir, report: writeAbReport(outDir, result, runs, log) };
 }
