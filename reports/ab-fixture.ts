@@ -1,5 +1,5 @@
 // A same-job A/B made up for the A/B page's tests: two wirings × 5 ABBA pairs, the candidate 30 %
-// slower, one well-called edge (gated) and one sparse edge (names the hop), and an edge name with HTML
+// slower, one well-called edge (p99 and p50 gated) and one sparse edge (its p50 alone), and an edge name with HTML
 // in it. Synthetic test data, never a measurement.
 import { encode, recordUs, usHistogram } from '../scripts/bench/histogram.js';
 import { SCHEMA_VERSION, type Cell, type EdgeResult, type RunResult } from '../scripts/bench/results.js';

@@ -73,7 +73,7 @@ function comparisonsTable(rows: Comparison[], what: 'workflow' | 'edge', gate: G
   return table(['wiring', what, 'metric', 'base', 'candidate', `change (${level} interval)`, 'verdict', 'gated'], rows.map((c) => [
     esc(c.wiring), esc(c.workflow), esc(c.metric), value(c, c.baseline, c.lowerBound?.baseline), value(c, c.candidate, c.lowerBound?.candidate),
     c.ratio ? `${signedPercent(c.ratio.value)} <span class="ratio">${signedPercent(c.ratio.low)} … ${signedPercent(c.ratio.high)}</span>` : '—',
-    verdictCell(c), c.blame ? 'no: names the hop, does not gate' : c.gated ? 'yes' : 'no',
+    verdictCell(c), c.gated ? 'yes' : 'no',
   ]));
 }
 
