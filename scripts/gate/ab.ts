@@ -1,8 +1,8 @@
 // The gate of a same-job A/B: the same comparisons as between two stored runs, but paired — trial i
 // of the candidate divided by its ABBA partner, trial i of the base, both measured within seconds of
 // each other on the same database server. What the machine did during the pair cancels in the ratio,
-// so no allowance for drift between runs is added; the interval resamples the pairs (and, within
-// each, both trials' samples), and the change is the median of the per-pair ratios.
+// so no allowance for drift between runs is added. The interval of the pairs' ratios is the chosen
+// statistic's (paired.ts: Student's t on their logs, the sign test, or the bootstrap of stats.ts).
 import { median } from '../bench/median.js';
 import type { RunResult } from '../bench/results.js';
 import { planComparisons, type Comparison, type PlannedComparison } from './compare.js';
