@@ -15,7 +15,7 @@ import type { RunResult } from './bench/results.js';
 import { args, fail, intFlag, log, onShutdown } from './cli.js';
 import { shapeScenario } from './bench/shape-scenario.js';
 import { withTrials, joinTrials } from './gate/ab-runner.js';
-import { evaluatePool, loadPool, powerMarkdown, powerSummary, POWER_SETTINGS, type GateSize, type Pool } from './gate/power.js';
+import { evaluatePool, loadPool, mergePools, noiseMarkdown, noiseOf, powerMarkdown, powerSummary, POWER_SETTINGS, type GateSize, type Pool } from './gate/power.js';
 import { STATISTICS } from './gate/paired.js';
 import { MIN_TRIALS } from './gate/inputs.js';
 
@@ -32,7 +32,7 @@ export const ARMS: { arm: string; injectDelay?: string }[] = [
 ];
 
 const USAGE = `usage: npm run gate-power -- [--wirings monolith] [--rate 40] [--duration 5] [--blocks 40] [--budget-min 50] [--pairs 5,10,5-10] [--out <dir>]
-       npm run gate-power -- --evaluate <dir> [--pairs 5,10,5-10]
+       npm run gate-power -- --evaluate <dir>[:first-block][,<dir>…] [--pairs 5,10,5-10] [--out <dir>]
 Runs blocks of one trial per arm (${ARMS.map((a) => a.arm).join(', ')}) of checkout-steady on one database
 server, stopping after --blocks blocks or once another block would pass --budget-min minutes; then judges
 disjoint groups of --pairs blocks as same-job A/B gates (n: fixed; min-max: sequential), with each statistic (${STATISTICS.join(', ')}). Writes <dir>/pool.json (the trials, as they finish)
@@ -51,10 +51,20 @@ const sizes: GateSize[] = (values.pairs ?? '5,10,5-10').split(',').map((p) => {
 const pairs = Math.min(...sizes.map((s) => (typeof s === 'number' ? s : s.min)));
 
 if (values.evaluate) {
-  const dir = path.resolve(values.evaluate);
-  const file = path.join(dir, 'pool.json');
-  if (!fs.existsSync(file)) fail(`${file}: no pool here (expected the output dir of npm run gate-power)`, 2);
-  report(dir, JSON.parse(fs.readFileSync(file, 'utf8')) as Pool);
+  // Several pools of the same code and arms judge as one: their blocks follow one another.
+  const pools = values.evaluate.split(',').map((spec) => {
+    const [dir, from] = spec.split(':');
+    const file = path.join(path.resolve(dir), 'pool.json');
+    if (!fs.existsSync(file)) fail(`${file}: no pool here (expected the output dir of npm run gate-power)`, 2);
+    return { dir: path.resolve(dir), pool: JSON.parse(fs.readFileSync(file, 'utf8')) as Pool, fromBlock: from ? intFlag(from, 'evaluate (dir:first-block)', 1) : 1 };
+  });
+  let merged: Pool;
+  try {
+    merged = mergePools(pools);
+  } catch (e) {
+    fail((e as Error).message, 2);
+  }
+  report(values.out ? path.resolve(values.out) : pools[0].dir, merged);
 } else {
   await collect();
 }
@@ -104,11 +114,13 @@ async function collect(): Promise<void> {
 }
 
 function report(dir: string, pool: Pool): void {
-  const runs = loadPool(pool, (rel) => JSON.parse(fs.readFileSync(path.join(dir, rel, 'run.json'), 'utf8')) as RunResult);
+  fs.mkdirSync(dir, { recursive: true });
+  const runs = loadPool(pool, (slot) => JSON.parse(fs.readFileSync(path.resolve(dir, slot, 'run.json'), 'utf8')) as RunResult);
   const evaluations = sizes.flatMap((p) => STATISTICS.map((statistic) => evaluatePool(pool, runs, joinTrials, p, { ...POWER_SETTINGS, statistic })));
-  fs.writeFileSync(path.join(dir, 'power.json'), JSON.stringify({ schemaVersion: 1, evaluations }, null, 1));
+  fs.writeFileSync(path.join(dir, 'power.json'), JSON.stringify({ schemaVersion: 1, evaluations, noise: noiseOf(pool, runs) }, null, 1));
   for (const e of evaluations) console.log(`${powerMarkdown(e)}\n`);
   console.log(powerSummary(evaluations));
+  console.log(`\n${noiseMarkdown(noiseOf(pool, runs))}`);
   log(`power: ${path.join(dir, 'power.json')}`);
 }
 

@@ -5,11 +5,14 @@ import { medianOrNaN } from '../bench/median.js';
 import type { RunResult } from '../bench/results.js';
 import { runAbGate, undecidedChecks } from './ab.js';
 import { quantile } from './stats.js';
+import { studentTQuantile } from './paired.js';
 import { trialsOf } from './trials.js';
 import type { GateResult, GateSettings } from './verdict.js';
 
 export interface Pool {
   startedAt: string; finishedAt?: string; gitSha: string;
+  /** Merged pools (mergePools): every pool's commit. */
+  gitShas?: string[];
   scenario: { name: string; rateRps: number | null; durationS: number; warmupS: number };
   arms: { arm: string; injectDelay?: string }[];
   wirings: string[];
@@ -174,4 +177,72 @@ export function powerMarkdown(p: Power): string {
     p.method,
   ];
   return lines.join('\n');
+}
+
+/**
+ * Pools of the same arms, scenario and wirings as one: each pool's blocks from `fromBlock` on, renumbered
+ * to follow the pool before; trial dirs made absolute; every pool's commit kept (`gitShas`: whoever
+ * merges pools of two commits says why the measured code is the same). Throws naming the pool that differs.
+ */
+export function mergePools(pools: { dir: string; pool: Pool; fromBlock: number }[]): Pool {
+  const [first] = pools;
+  const trials: Pool['trials'] = [];
+  let offset = 0;
+  for (const { dir, pool, fromBlock } of pools) {
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    if (!same(pool.arms, first.pool.arms) || !same(pool.scenario, first.pool.scenario) || !same(pool.wirings, first.pool.wirings)) {
+      throw new Error(`${dir}/pool.json: other arms, scenario or wirings than ${first.dir}/pool.json: pools judge together only when they ran the same workload`);
+    }
+    const kept = pool.trials.filter((t) => t.block >= fromBlock);
+    trials.push(...kept.map((t) => ({ ...t, block: t.block - fromBlock + 1 + offset, dir: `${dir}/${t.dir}` })));
+    offset = Math.max(offset, ...trials.map((t) => t.block));
+  }
+  return { ...first.pool, finishedAt: pools.at(-1)!.pool.finishedAt, gitShas: [...new Set(pools.map((p) => p.pool.gitSha))], trials };
+}
+
+/** How much unchanged pairs differ: the log-sd of same-code pairs' checkout percentile ratios, per wiring. */
+export interface Noise {
+  wiring: string;
+  pairs: number;
+  logSd: { p50: number; p99: number };
+  /**
+   * Pairs a student-t gate would need to catch +10 % at p50 / +20 % at p99 in 90 % of gates at this
+   * noise, with 3 gated checks per wiring at 1 % family-wise: a projection from the measured spread, not
+   * a measured detection.
+   */
+  pairsFor90: { p50Plus10: number; p99Plus20: number };
+}
+
+export function noiseOf(pool: Pool, runs: PoolRuns): Noise[] {
+  const unchanged = pool.arms.filter((a) => !a.injectDelay).map((a) => a.arm);
+  const blocks = [...new Set(pool.trials.map((t) => t.block))];
+  return pool.wirings.map((wiring) => {
+    const logs = (p: number) => blocks.flatMap((b) => {
+      const q = (arm: string) => {
+        const r = runs.get(`${b} ${arm} ${wiring}`);
+        return r && quantile(trialsOf(r).get(wiring)!.get('checkout')![0].latencyMs, p);
+      };
+      const [base, ...copies] = unchanged.map(q);
+      return base === undefined ? [] : copies.filter((c): c is number => c !== undefined).map((c) => Math.log(c / base));
+    });
+    const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + x * x, 0) / xs.length);
+    const p50 = sd(logs(0.5));
+    const p99 = sd(logs(0.99));
+    return { wiring, pairs: logs(0.5).length, logSd: { p50, p99 }, pairsFor90: { p50Plus10: pairsNeededFor(Math.log(1.1), p50), p99Plus20: pairsNeededFor(Math.log(1.2), p99) } };
+  });
+}
+
+/** Smallest n with (t₁₋α,ₙ₋₁ + t₀.₉,ₙ₋₁)·σ/√n ≤ δ: a one-sided t-test's 90 % power, α = 1 % / 3 checks. */
+function pairsNeededFor(delta: number, sigma: number): number {
+  const alpha = 0.01 / 3;
+  for (let n = 2; n <= 10_000; n++) if ((studentTQuantile(1 - alpha, n - 1) + studentTQuantile(0.9, n - 1)) * sigma / Math.sqrt(n) <= delta) return n;
+  return Number.POSITIVE_INFINITY;
+}
+
+export function noiseMarkdown(noise: Noise[]): string {
+  return [
+    '| wiring | unchanged pairs | log-sd of pair ratios, checkout p50 · p99 | pairs needed (projection): p50 +10 % · p99 +20 % caught in 90 % |',
+    '|---|---:|---|---|',
+    ...noise.map((n) => `| ${n.wiring} | ${n.pairs} | ${n.logSd.p50.toFixed(3)} · ${n.logSd.p99.toFixed(3)} | ${n.pairsFor90.p50Plus10} · ${n.pairsFor90.p99Plus20} |`),
+  ].join('\n');
 }
