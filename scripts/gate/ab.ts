@@ -36,11 +36,12 @@ export interface AbGateInput {
 
 /**
  * Gated checks that neither show a regression nor rule one out: the interval reaches past
- * +minEffect (−minEffect for throughput) without excluding "no change". More pairs narrow them.
+ * +minEffect (−minEffect for throughput) without excluding "no change", or the statistic cannot resolve
+ * the per-check level with this few pairs (the sign test). More pairs narrow them.
  */
 export function undecidedChecks(g: GateResult): Comparison[] {
   const line = 1 + g.settings.minEffect;
-  return g.comparisons.filter((c) => c.gated && c.ratio && c.verdict === 'unchanged' && (c.metric === 'throughput' ? c.ratio.low < 1 / line : c.ratio.high > line));
+  return g.comparisons.filter((c) => c.gated && (c.verdict === 'too few samples' || (c.ratio && c.verdict === 'unchanged' && (c.metric === 'throughput' ? c.ratio.low < 1 / line : c.ratio.high > line))));
 }
 
 export function runAbGate(ab: AbGateInput, settings: GateSettings): GateResult {

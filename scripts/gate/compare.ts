@@ -121,7 +121,8 @@ export function decideComparison(p: PlannedComparison, rule: DecisionRule): Comp
   if (p.lacking) return { ...head, baseline: null, candidate: null, ratio: null, verdict: 'too few samples', note: p.lacking };
   const c = change(p.baseline, p.candidate, rule.tail, rng(seedOf(`${p.wiring} ${p.workflow} ${p.metric}`)));
   const paired = p.pairedRatios && rule.statistic && rule.statistic !== 'bootstrap' ? pairedInterval(p.pairedRatios, rule.tail, rule.statistic) : undefined;
-  if (paired && 'lacking' in paired) return { ...head, gated: false, baseline: c.baseline, candidate: c.candidate, ratio: null, verdict: 'too few samples', note: paired.lacking };
+  // Still a gated check: more pairs would resolve it (a sequential gate runs them: ab.ts undecidedChecks).
+  if (paired && 'lacking' in paired) return { ...head, baseline: c.baseline, candidate: c.candidate, ratio: null, verdict: 'too few samples', note: paired.lacking };
   const ratio = paired ?? (p.sameRunRatio ? c.ratio : widened(c.ratio, rule.runDrift, rule.tail));
   const up = ratio.low > 1 && ratio.value >= 1 + rule.minEffect;
   const down = ratio.high < 1 && ratio.value <= 1 / (1 + rule.minEffect);
