@@ -83,12 +83,13 @@ describe('gate end to end', () => {
 describe('same-job A/B gate end to end', () => {
   it('builds HEAD in a cached worktree, runs ABBA pairs, and flags a delay injected into the candidate only', () => {
     const out = path.join(dir, 'ab');
-    const r = node('gate.js', ['--base', 'HEAD', '--wirings', 'monolith', '--pairs', '5', '--scenario', scenario, '--duration', '3', '--db', 'env', '--candidate-inject-delay', 'payment=200', '--out', out]);
+    const r = node('gate.js', ['--base', 'HEAD', '--wirings', 'monolith', '--pairs', '5', '--scenario', scenario, '--duration', '3', '--db', 'env', '--candidate-inject-delay', 'payment=200', '--max-pairs', '6', '--out', out]);
     const output = r.stdout + r.stderr;
     expect(r.status, output).toBe(1);
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     const result: GateResult = JSON.parse(fs.readFileSync(path.join(out, 'gate.json'), 'utf8'));
-    expect(result.ab).toMatchObject({ baseSha: head, candidateSha: head, pairs: 5, order: 'ABBA' });
+    // Sequential up to 6 pairs, but a regression shown at the first look ends it there.
+    expect(result.ab).toMatchObject({ baseSha: head, candidateSha: head, pairs: 5, order: 'ABBA', maxPairs: 6, stopped: '5 pairs: decided' });
     expect(output).toContain(`Same-job A/B: base \`${head.slice(0, 8)}\``);
     const verdicts = (workflow: string) => Object.fromEntries(result.comparisons.filter((c) => c.workflow === workflow).map((c) => [c.metric, c.verdict]));
     expect(verdicts('checkout'), output).toMatchObject({ p50: 'regressed' });
