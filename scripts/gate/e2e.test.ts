@@ -74,8 +74,9 @@ describe('gate end to end', () => {
     expect(verdicts('checkout'), slowed.output).toMatchObject({ p50: 'regressed' });
     // A p99 of ~110 samples per trial is near each trial's maximum: on a noisy machine its interval is wide, so only its direction is asserted.
     expect(slowed.result.comparisons.find((c) => c.workflow === 'checkout' && c.metric === 'p99')!.ratio!.value).toBeGreaterThan(1);
-    expect(Object.values(verdicts('search')), slowed.output).not.toContain('regressed');
-    expect(slowed.result.summary).not.toContain('search');
+    // Search shares the monolith's process with the delayed checkouts: its tail may feel them (more in flight), its median must not.
+    expect(verdicts('search').p50, slowed.output).not.toBe('regressed');
+    expect(slowed.result.summary).not.toContain('search p50');
     expect(slowed.result.warnings.join()).toContain('injected delay: payment=200');
   }, 600_000);
 });
@@ -95,7 +96,7 @@ describe('same-job A/B gate end to end', () => {
     expect(verdicts('checkout'), output).toMatchObject({ p50: 'regressed' });
     // A p99 of ~110 samples per trial is near each trial's maximum: on a noisy machine its interval is wide, so only its direction is asserted.
     expect(result.comparisons.find((c) => c.workflow === 'checkout' && c.metric === 'p99')!.ratio!.value).toBeGreaterThan(1);
-    expect(Object.values(verdicts('search')), output).not.toContain('regressed');
+    expect(verdicts('search').p50, output).not.toBe('regressed');
 
     // The delay went to the candidate's trials only; both sides ran the candidate's scenario, trial i being pair i.
     const run = (side: string): RunResult => JSON.parse(fs.readFileSync(path.join(out, side, 'run.json'), 'utf8'));
