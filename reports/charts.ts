@@ -26,19 +26,27 @@ function ninesAxis(points: { nines: number }[]) {
 }
 
 export function spectrumChart(workflow: string, points: SpectrumPoint[], wirings: string[]): TopLevelSpec {
+  return percentileLines({
+    title: { text: `${workflow}: latency at each percentile`, subtitle: 'coordinated-omission corrected; all trials pooled' },
+    points, series: 'wiring', color: wiringColor(wirings), requestsTitle: 'requests in histogram',
+  });
+}
+
+/** Latency against percentile on the nines axis, one line per series (a wiring, or a side of an A/B). */
+function percentileLines(o: { title: TopLevelSpec['title']; points: (SpectrumPoint | AbSpectrumPoint)[]; series: string; color: object; requestsTitle: string }): TopLevelSpec {
   return {
     ...frame,
-    title: { text: `${workflow}: latency at each percentile`, subtitle: 'coordinated-omission corrected; all trials pooled' },
-    data: { values: points },
+    title: o.title,
+    data: { values: o.points },
     transform: [{ filter: 'datum.latencyMs > 0' }],
     mark: { type: 'line', point: { size: 14 }, strokeWidth: 2 },
     encoding: {
-      x: ninesAxis(points),
+      x: ninesAxis(o.points),
       y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
-      color: wiringColor(wirings),
+      color: o.color,
       tooltip: [
-        { field: 'wiring', title: 'wiring' }, { field: 'percentile', title: 'percentile' },
-        { field: 'latencyMs', title: 'latency (ms)', type: 'quantitative', format: msFormat }, { field: 'requests', title: 'requests in histogram', type: 'quantitative' },
+        { field: o.series, title: o.series }, { field: 'percentile', title: 'percentile' },
+        { field: 'latencyMs', title: 'latency (ms)', type: 'quantitative', format: msFormat }, { field: 'requests', title: o.requestsTitle, type: 'quantitative' },
       ],
     },
   };
@@ -199,22 +207,11 @@ export function comparisonChart(points: ComparisonPoint[], runs: string[], wirin
 }
 
 export function abSpectrumChart(subject: string, points: AbSpectrumPoint[]): TopLevelSpec {
-  return {
-    ...frame,
+  return percentileLines({
     title: { text: `${subject}: base vs candidate, latency at each percentile`, subtitle: ['coordinated-omission corrected;', "each side's trials pooled"] },
-    data: { values: points },
-    transform: [{ filter: 'datum.latencyMs > 0' }],
-    mark: { type: 'line', point: { size: 14 }, strokeWidth: 2 },
-    encoding: {
-      x: ninesAxis(points),
-      y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
-      color: { field: 'side', type: 'nominal', title: 'side', scale: { domain: [...AB_SIDES], range: ['#7f7f7f', '#d62728'] }, legend: legend('side') },
-      tooltip: [
-        { field: 'side', title: 'side' }, { field: 'percentile', title: 'percentile' },
-        { field: 'latencyMs', title: 'latency (ms)', type: 'quantitative', format: msFormat }, { field: 'requests', title: 'requests (trials pooled)', type: 'quantitative' },
-      ],
-    },
-  };
+    points, series: 'side', requestsTitle: 'requests (trials pooled)',
+    color: { field: 'side', type: 'nominal', title: 'side', scale: { domain: [...AB_SIDES], range: ['#7f7f7f', '#d62728'] }, legend: legend('side') },
+  });
 }
 
 /** Each pair's ratio beside the gate's interval: the band is the decision, the points are what it rests on. */
