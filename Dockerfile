@@ -13,6 +13,7 @@ COPY targets ./targets
 COPY scenarios ./scenarios
 COPY scripts ./scripts
 COPY reports ./reports
+COPY results ./results
 RUN npx tsc -p .
 
 # Runtime stage: production dependencies only (no embedded-postgres binaries: the databases are servers

@@ -1,8 +1,8 @@
 // A same-job A/B made up for the A/B page's tests: two wirings × 5 ABBA pairs, the candidate 30 %
 // slower, one well-called edge (p99 and p50 gated) and one sparse edge (its p50 alone), and an edge name with HTML
 // in it. Synthetic test data, never a measurement.
-import { encode, recordUs, usHistogram } from '../scripts/bench/histogram.js';
-import { SCHEMA_VERSION, type Cell, type EdgeResult, type RunResult } from '../scripts/bench/results.js';
+import { encode, recordUs, usHistogram } from '../results/histogram.js';
+import { SCHEMA_VERSION, type Cell, type EdgeResult, type RunResult } from '../results/run.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { runAbGate } from '../scripts/gate/ab.js';
 import { rng, type Rng } from '../scripts/gate/random.js';

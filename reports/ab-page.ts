@@ -1,7 +1,7 @@
 // The same-job A/B gate's page: the verdict and what was run, then per wiring × workflow both sides'
 // percentile spectra and every pair's ratio against the gate's interval, then the gate's tables.
-import { atLeast } from '../scripts/bench/lower-bound.js';
-import type { RunResult } from '../scripts/bench/results.js';
+import { atLeast } from '../results/lower-bound.js';
+import type { RunResult } from '../results/run.js';
 import type { BudgetCheck } from '../scripts/gate/budgets.js';
 import type { Comparison } from '../scripts/gate/compare.js';
 import { trialsOf } from '../scripts/gate/trials.js';

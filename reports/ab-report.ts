@@ -2,7 +2,7 @@
 // that cannot be drawn is logged in a line and left out, and the gate's exit code stands.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunResult } from '../scripts/bench/results.js';
+import type { RunResult } from '../results/run.js';
 import type { GateResult } from '../scripts/gate/verdict.js';
 import { abPage } from './ab-page.js';
 

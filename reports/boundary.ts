@@ -1,6 +1,6 @@
 // Where the time goes on the checkout path: per edge, the price of the boundary (the caller's round
 // trip minus the callee's handler time), median over trials.
-import type { EdgeResult, RunResult } from '../scripts/bench/results.js';
+import type { EdgeResult, RunResult } from '../results/run.js';
 import { median } from './format.js';
 import { cellsOf, wiringsOf } from './summary.js';
 

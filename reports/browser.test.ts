@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../scripts/describe-with.js';
 import { CHROMIUM_PATH } from '../scripts/test-tools.js';
-import { readRun } from '../scripts/bench/run-file.js';
+import { readRun } from '../results/run-file.js';
 import { abFixture } from './ab-fixture.js';
 import { abPage } from './ab-page.js';
 import { generateReports } from './generate.js';

@@ -2,7 +2,7 @@
 // desktop), has a title, axis titles with units, tooltips, and its legend below the plot.
 import type { TopLevelSpec } from 'vega-lite';
 import { AB_SIDES } from './ab-data.js';
-import type { SweepPoint } from '../scripts/bench/results.js';
+import type { SweepPoint } from '../results/run.js';
 import type { BoundaryPoint } from './boundary.js';
 import type { EstimateRow } from './estimates.js';
 import type { AbSpectrumPoint, GateBand, PairPoint } from './ab-data.js';

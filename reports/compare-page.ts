@@ -1,6 +1,6 @@
 // Several runs side by side: each wiring's p99 and CPU as multiples of its own run's monolith, so runs
 // on different machines or loads compare by ratio, not by absolute figures.
-import type { RunResult } from '../scripts/bench/results.js';
+import type { RunResult } from '../results/run.js';
 import { comparisonChart, type ComparisonPoint } from './charts.js';
 import { ms, num, ratio, times } from './format.js';
 import { esc, figure, page, table, type Row } from './html.js';

@@ -1,6 +1,6 @@
 // The published estimates this suite replaces with measurements, quoted as they were given, beside
 // this run's micro benchmarks (one call in flight, no database unless said).
-import type { MicroRow, RunResult, TimedMicroRow } from '../scripts/bench/results.js';
+import type { MicroRow, RunResult, TimedMicroRow } from '../results/run.js';
 import { ratio } from './format.js';
 
 export const ESTIMATES_SOURCE =

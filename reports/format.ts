@@ -3,9 +3,9 @@
 
 export const MISSING = '—';
 
-import { atLeast } from '../scripts/bench/lower-bound.js';
+import { atLeast } from '../results/lower-bound.js';
 
-export { median } from '../scripts/bench/median.js';
+export { median } from '../results/median.js';
 
 export function ratio(x: number | undefined, base: number | undefined): number | undefined {
   return x === undefined || base === undefined || base === 0 ? undefined : x / base;

@@ -2,8 +2,8 @@
 // when there are several, and the listing of every report in the folder.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readRun, runFilePath, RunFileError } from '../scripts/bench/run-file.js';
-import type { RunResult } from '../scripts/bench/results.js';
+import { readRun, runFilePath, RunFileError } from '../results/run-file.js';
+import type { RunResult } from '../results/run.js';
 import { comparisonPage } from './compare-page.js';
 import { listingPage, readSummaries } from './listing-page.js';
 import { runPage } from './run-page.js';

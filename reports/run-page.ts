@@ -1,6 +1,6 @@
 // One run's report page, top to bottom: verdict, cost table, percentile spectrum, latency vs load,
 // where the time goes, estimated vs measured, tail amplification, environment and method.
-import type { RunResult } from '../scripts/bench/results.js';
+import type { RunResult } from '../results/run.js';
 import { esc, page, scriptJson, type Chart } from './html.js';
 import { boundarySection, estimatesSection, tailSection } from './section-hops.js';
 import { eventsSection } from './section-events.js';

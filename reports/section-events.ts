@@ -1,7 +1,6 @@
 // The asynchronous side of each wiring, beside its synchronous workflows: how long an order's events
 // took from the order's commit to each subscriber, and whether the relay kept up with the checkout rate.
-import { BEHIND_AFTER_S, relayFellBehind } from '../scripts/bench/event-latency.js';
-import type { EventLatency, RunResult } from '../scripts/bench/results.js';
+import { BEHIND_AFTER_S, relayFellBehind, type EventLatency, type RunResult } from '../results/run.js';
 import { MISSING, ms, num } from './format.js';
 import { esc, table } from './html.js';
 import type { Section } from './section.js';

@@ -1,6 +1,6 @@
 // Sections 5–7: where the time goes on the checkout path, estimated vs measured call costs, tail
 // amplification.
-import type { RunResult } from '../scripts/bench/results.js';
+import type { RunResult } from '../results/run.js';
 import { checkoutBoundaries } from './boundary.js';
 import { boundaryChart, estimatesChart, tailChart } from './charts.js';
 import { ESTIMATES_SOURCE, estimateRows } from './estimates.js';

@@ -1,5 +1,5 @@
 // Sections 2–4: the cost-of-splitting table, the percentile spectrum, latency vs offered load.
-import type { RunResult } from '../scripts/bench/results.js';
+import type { RunResult } from '../results/run.js';
 import { spectrumChart, sweepChart } from './charts.js';
 import { MISSING, msAtLeast, num, ratio, times } from './format.js';
 import { esc, figure, table, type Row } from './html.js';

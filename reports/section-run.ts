@@ -1,7 +1,7 @@
 // The page's frame around the charts: the header, what must be said before any number (broken
 // invariants, overload, injected delays), the verdicts (section 1) and the environment and method (8).
 import { describeBreakage, describeLag, type InvariantReport } from '../targets/db/invariant-report.js';
-import type { RunResult } from '../scripts/bench/results.js';
+import type { RunResult } from '../results/run.js';
 import { MISSING, ms, msAtLeast, num } from './format.js';
 import { esc, table } from './html.js';
 import { describeArrival, keptRate, wiringCosts } from './summary.js';

@@ -1,7 +1,7 @@
 // Percentile spectrum (HdrHistogram style): latency at each percentile, the percentile on a "nines"
 // axis (0 = p0, 1 = p90, 2 = p99, 3 = p99.9 …), from the run's encoded end-to-end histograms.
-import type { RunResult } from '../scripts/bench/results.js';
-import { decode, usHistogram } from '../scripts/bench/histogram.js';
+import type { RunResult } from '../results/run.js';
+import { decode, usHistogram } from '../results/histogram.js';
 import { wiringsOf } from './summary.js';
 
 export interface SpectrumPoint {

@@ -1,7 +1,7 @@
 // The run reduced to what the report compares: per wiring × workflow latency and per wiring cost,
 // each the median over the run's trials.
-import type { Cell, RunResult } from '../scripts/bench/results.js';
-import { isLowerBound } from '../scripts/bench/lower-bound.js';
+import type { Cell, RunResult } from '../results/run.js';
+import { isLowerBound } from '../results/lower-bound.js';
 import { median } from './format.js';
 
 export const BASELINE = 'monolith';

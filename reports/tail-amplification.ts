@@ -1,7 +1,7 @@
 // Tail at scale: if each of a request's k calls is slow (beyond its p99) with probability p = 1 %,
 // independently, a share 1 − (1 − p)^k of requests meets at least one slow call. Measured here from the
 // run's per-request counts (Cell.tail) where it has them.
-import type { RunResult, TailSample } from '../scripts/bench/results.js';
+import type { RunResult, TailSample } from '../results/run.js';
 import { onCheckoutPath } from './boundary.js';
 import { cellsOf, wiringsOf } from './summary.js';
 

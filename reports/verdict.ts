@@ -1,6 +1,6 @@
 // One sentence per workflow saying what splitting cost, generated from the run's medians, and one for
 // maximum throughput when the run measured it.
-import type { RunResult } from '../scripts/bench/results.js';
+import type { RunResult } from '../results/run.js';
 import { msAtLeast, num, ratio, times } from './format.js';
 import { BASELINE, describeArrival, keptRate, latencyRows, wiringCosts, type LatencyRow, type WiringCost } from './summary.js';
 

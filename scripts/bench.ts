@@ -13,14 +13,14 @@ import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type
 import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
-import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from './bench/lower-bound.js';
-import { medianOrNaN as median } from './bench/median.js';
+import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from '../results/lower-bound.js';
+import { medianOrNaN as median } from '../results/median.js';
 import { runMicro } from './bench/micro.js';
 import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
 import { shapeScenario } from './bench/shape-scenario.js';
 import { clock, progress } from './bench/progress.js';
-import { checkRun } from './bench/run-file.js';
-import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from './bench/results.js';
+import { checkRun } from '../results/run-file.js';
+import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from '../results/run.js';
 import { args, fail, log, onShutdown } from './cli.js';
 
 /** Closed-model saturation runs (autocannon): requests in flight per wiring, and their length. */

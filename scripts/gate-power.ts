@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { loadScenario, type Scenario } from '../scenarios/scenario.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
 import { clock } from './bench/progress.js';
-import type { RunResult } from './bench/results.js';
+import type { RunResult } from '../results/run.js';
 import { args, fail, intFlag, log, onShutdown } from './cli.js';
 import { shapeScenario } from './bench/shape-scenario.js';
 import { withTrials, joinTrials } from './gate/ab-runner.js';

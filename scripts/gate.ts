@@ -4,7 +4,7 @@
 // Exit 0: pass · 1: regression, missed budget or broken invariants · 2: unusable input.
 import fs from 'node:fs';
 import path from 'node:path';
-import { runFilePath } from './bench/run-file.js';
+import { runFilePath } from '../results/run-file.js';
 import { GateInputError, loadInputs, type GateInputs } from './gate/inputs.js';
 import { gateMarkdown } from './gate/markdown.js';
 import { runGate, type GateResult } from './gate/verdict.js';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_REPORTS_DIR, generateReports } from '../reports/generate.js';
-import { RunFileError } from './bench/run-file.js';
+import { RunFileError } from '../results/run-file.js';
 import { args, fail } from './cli.js';
 
 const USAGE = `usage: npm run report -- [<results/run-id> | <run.json> …] [--out <dir>]

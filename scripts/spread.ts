@@ -1,7 +1,7 @@
 // npm run spread -- results/<id> [more runs]: the trial-to-trial spread of p50 and p99 per wiring ×
 // workflow (scripts/bench/spread.ts), trials of every run given pooled. Give one run (or runs of one
 // build) at a time: pooling a before and an after run would measure their difference, not the noise.
-import { readRun, RunFileError } from './bench/run-file.js';
+import { readRun, RunFileError } from '../results/run-file.js';
 import { spreadOf } from './bench/spread.js';
 import { args, fail } from './cli.js';
 

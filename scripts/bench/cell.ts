@@ -7,9 +7,9 @@ import { checkInvariants, type InvariantReport } from '../../targets/db/invarian
 import { startWiring, type RunningWiring } from '../../targets/wirings/supervisor.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
-import { isLowerBound } from './lower-bound.js';
+import { isLowerBound } from '../../results/lower-bound.js';
 import { runSaturationInChild } from './driver-process.js';
-import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint, TailSample } from './results.js';
+import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint, TailSample } from '../../results/run.js';
 import { checkoutTail } from './tail.js';
 import { eventLatency, outboxPosition, windowEnd } from './event-latency.js';
 

@@ -2,7 +2,7 @@
 // CPU separately (from /proc, for the embedded server's process tree), and peak memory.
 import fs from 'node:fs';
 import type { ProcessStats } from '../../targets/wirings/supervisor.js';
-import type { CostResult } from './results.js';
+import type { CostResult } from '../../results/run.js';
 
 const CLOCK_TICKS_PER_S = 100;
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runOpenLoop, type DriverPlan, type DriverProgress } from './openloop.js';
-import type { DriverResult } from './results.js';
+import type { DriverResult } from '../../results/run.js';
 import { runSaturation, type SaturationMeasurement, type SaturationPlan, type SaturationProgress } from './saturation.js';
 
 type ToChild = { type: 'run'; plan: DriverPlan } | { type: 'saturate'; plan: SaturationPlan };

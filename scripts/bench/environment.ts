@@ -1,11 +1,7 @@
 // Every result names its machine: what ran, where, and how busy the machine was.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-
-export interface Environment {
-  hostname: string; os: string; node: string; cpuModel: string; cores: number; memoryGb: number;
-  loadAverage: number[]; gitSha: string; gitDirty: boolean; startedAt: string;
-}
+import type { Environment } from '../../results/run.js';
 
 export function environment(): Environment {
   return {

@@ -1,13 +1,14 @@
 // Commit → consumed read from the databases: every event of the window counted once per subscriber,
 // the events before the window left out, nothing left missing once the outbox has drained.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { relayFellBehind } from '../../results/run.js';
 import { checkoutRequest } from '../../scenarios/requests.js';
 import { checkInvariants } from '../../targets/db/invariants.js';
 import { prepareDatabases } from '../../targets/db/prepare.js';
 import type { SeedSize } from '../../targets/db/seed-data.js';
 import { startWiring, type RunningWiring } from '../../targets/wirings/supervisor.js';
 import { frontDoorClient } from '../../targets/wirings/testing.js';
-import { eventLatency, outboxPosition, relayFellBehind, windowEnd } from './event-latency.js';
+import { eventLatency, outboxPosition, windowEnd } from './event-latency.js';
 
 const SIZE: SeedSize = { skus: 2_000, customers: 50 };
 const dbUrls = inject('dbUrls');

@@ -7,13 +7,8 @@ import pg from 'pg';
 import { domainOf, type DbUrls } from '../../targets/db/domains.js';
 import { quoteIdent } from '../../targets/db/prepare.js';
 import { SUBSCRIPTIONS } from '../../targets/domains/commerce/order/subscriptions.js';
-import { encode, latencyMs, recordUs, usHistogram, type Histogram } from './histogram.js';
-import type { EventLatency } from './results.js';
-
-/** The relay fell behind when more events of the window were still undelivered at its end than arrive in this long. */
-export const BEHIND_AFTER_S = 1;
-
-export const relayFellBehind = (e: EventLatency) => e.backlogAtEnd > e.arrivalPerS * BEHIND_AFTER_S;
+import { encode, latencyMs, recordUs, usHistogram, type Histogram } from '../../results/histogram.js';
+import type { EventLatency } from '../../results/run.js';
 
 export const EVENT_CLOCK_NOTE = 'commit → consumed per event and subscriber, from the database servers\' clocks: the outbox row\'s insert time (inside the order\'s transaction) and the consumer\'s processed_events row';
 

@@ -14,8 +14,8 @@ import type { Workflow } from '../../scenarios/requests.js';
 import { rateAt, type Scenario } from '../../scenarios/scenario.js';
 import type { DriveProgress } from './cell.js';
 import { processTreeCpuS } from './cost.js';
-import { lowerBoundWarning, tailHonesty } from './lower-bound.js';
-import type { DriverResult, LatencyMs, WorkflowResult } from './results.js';
+import { lowerBoundWarning, tailHonesty } from '../../results/lower-bound.js';
+import type { DriverResult, LatencyMs, WorkflowResult } from '../../results/run.js';
 
 /** k6's exit code when thresholds failed: the run completed, its result says which thresholds failed. */
 export const K6_THRESHOLDS_FAILED = 99;

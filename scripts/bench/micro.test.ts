@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runMicro } from './micro.js';
-import type { MicroRow } from './results.js';
+import type { MicroRow } from '../../results/run.js';
 
 const NAMES = ['in-process hop', 'HTTP hop', 'gRPC hop', 'JSON encode+decode', 'protobuf encode+decode', 'Postgres round trip (SELECT 1)'];
 

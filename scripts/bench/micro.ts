@@ -11,7 +11,7 @@ import { HopRecorder } from '../../targets/kit/hops.js';
 import { protoCodecs } from '../../targets/kit/proto.js';
 import { CONFIRM_ANSWER, Echo, echoApi } from './micro-echo.js';
 import { startEchoServer, type RemoteTransport } from './micro-server.js';
-import type { TimedMicroRow } from './results.js';
+import type { TimedMicroRow } from '../../results/run.js';
 
 export interface MicroOptions {
   /** Postgres to time `SELECT 1` against; the database row is left out without it. */

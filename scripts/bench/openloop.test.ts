@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOpenLoop } from './openloop.js';
 import type { Sample } from './recorder.js';
-import type { DriverResult } from './results.js';
+import type { DriverResult } from '../../results/run.js';
 import { frontDoorServer, silentServer, stallingServer, testScenario, type TestServer } from './test-servers.js';
 
 const STALL = { answerMs: 1, every: 50, stallMs: 400 };

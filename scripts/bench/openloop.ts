@@ -5,10 +5,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Workflow } from '../../scenarios/requests.js';
 import type { Scenario } from '../../scenarios/scenario.js';
-import { latencyMs } from './histogram.js';
-import { lowerBoundWarning } from './lower-bound.js';
+import { latencyMs } from '../../results/histogram.js';
+import { lowerBoundWarning } from '../../results/lower-bound.js';
 import { Recorder, verdict, wantsBody, type Sample } from './recorder.js';
-import type { DriverResult } from './results.js';
+import type { DriverResult } from '../../results/run.js';
 import { schedule } from './schedule.js';
 import { Metronome } from './metronome.js';
 import { Sender } from './sender.js';

@@ -1,10 +1,10 @@
 // The driver's bookkeeping for the measured window: what an exchange's outcome means (ok, which
 // error), per-workflow and overall histograms, the driver's own lag, connection waits and counts.
 import { WORKFLOWS, type Workflow } from '../../scenarios/requests.js';
-import { encode, latencyMs, recordUs, usHistogram, type Histogram } from './histogram.js';
-import { tailHonesty } from './lower-bound.js';
+import { encode, latencyMs, recordUs, usHistogram, type Histogram } from '../../results/histogram.js';
+import { tailHonesty } from '../../results/lower-bound.js';
 import type { Outcome } from './sender.js';
-import type { WorkflowResult } from './results.js';
+import type { WorkflowResult } from '../../results/run.js';
 
 /** One measured exchange, for callers that want raw samples (tests, debugging). */
 export interface Sample { workflow: Workflow; latencyUs: number; serviceUs: number; ok: boolean; error?: string; }

@@ -9,7 +9,7 @@ import { DEFAULT_SEED } from '../../targets/db/seed-data.js';
 import { RELAY_DEFAULTS } from '../../targets/domains/commerce/order/relay.js';
 import { startWiring } from '../../targets/wirings/supervisor.js';
 import { writeBacklog } from './outbox-backlog.js';
-import type { OutboxMicroRow } from './results.js';
+import type { OutboxMicroRow } from '../../results/run.js';
 
 export const RELAY_BENCH_DEFAULT_EVENTS = 50_000;
 export const RELAY_BENCH_WIRINGS = ['monolith', 'services/grpc'];

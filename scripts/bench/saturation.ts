@@ -7,8 +7,8 @@ import autocannon from 'autocannon';
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../../scenarios/scenario.js';
-import { latencyMs, recordUs, usHistogram } from './histogram.js';
-import { tailHonesty } from './lower-bound.js';
+import { latencyMs, recordUs, usHistogram } from '../../results/histogram.js';
+import { tailHonesty } from '../../results/lower-bound.js';
 import { verdict } from './recorder.js';
 import { Workload, orderIdOf, type Pick } from './workload.js';
 

@@ -1,7 +1,7 @@
 // The spread tool's arithmetic on hand-made runs: log-sd of known values, trials pooled per wiring ×
 // workflow across runs, empty workflows and zero percentiles left out.
 import { describe, expect, it } from 'vitest';
-import type { Cell, RunResult } from './results.js';
+import type { Cell, RunResult } from '../../results/run.js';
 import { logSd, spreadOf } from './spread.js';
 
 const latency = (p50: number, p99: number, count = 100) => ({ p50, p90: p99, p99, p999: p99, p9999: p99, max: p99, mean: p50, count });

@@ -1,7 +1,7 @@
 // Trial-to-trial spread of a run's latencies: per wiring × workflow, every trial's p50 and p99 and the
 // standard deviation of their natural logarithms (log-sd 0.1 ≈ trials ±10 % around their geometric
 // mean). The measure of how equal the cells' starts are, and of what a gate on this machine can see.
-import type { RunResult } from './results.js';
+import type { RunResult } from '../../results/run.js';
 
 export interface TrialPercentiles { run: string; trial: number; p50Ms: number; p99Ms: number; samples: number; }
 export interface Spread {

@@ -1,7 +1,7 @@
 // Tail at scale, measured per request: the per-edge figures (p50/p99 per edge) cannot say whether the
 // slow calls of a run fell on the same requests or on different ones; the per-call request ids can.
 import type { EdgeStats } from '../../targets/kit/hops.js';
-import type { TailSample } from './results.js';
+import type { TailSample } from '../../results/run.js';
 
 /**
  * Checkout requests (any remote call to or from checkout) counted by their remote calls and by how many

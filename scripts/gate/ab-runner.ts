@@ -10,7 +10,7 @@ import type { Scenario } from '../../scenarios/scenario.js';
 import { openDatabases } from '../../targets/db/connect.js';
 import { DOMAIN_NAMES, dbEnvVar } from '../../targets/db/domains.js';
 import { clock } from '../bench/progress.js';
-import type { RunResult } from '../bench/results.js';
+import type { RunResult } from '../../results/run.js';
 import { abbaSchedule, type Side } from './ab-schedule.js';
 
 export interface AbPlan {

@@ -2,8 +2,8 @@
 // speed of that moment (which varies a lot from pair to pair, as on a shared machine), the candidate
 // is slower by a known factor. Pairing must see through the drift that unpaired trials cannot.
 import { describe, expect, it } from 'vitest';
-import { recordUs, usHistogram } from '../bench/histogram.js';
-import { SCHEMA_VERSION, type Cell, type RunResult } from '../bench/results.js';
+import { recordUs, usHistogram } from '../../results/histogram.js';
+import { SCHEMA_VERSION, type Cell, type RunResult } from '../../results/run.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { runAbGate, undecidedChecks } from './ab.js';
 import { syntheticCell } from './synthetic-cell.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DOMAIN_NAMES, dbEnvVar } from '../../targets/db/domains.js';
-import type { RunResult } from '../bench/results.js';
+import type { RunResult } from '../../results/run.js';
 import { prepareBaseTree } from './base-tree.js';
 import type { GateResult } from './verdict.js';
 

@@ -2,7 +2,7 @@
 // ÷ baseline with the same bootstrap as the workflows. A checkout makes several calls per request, so an
 // edge has many more samples per trial than its workflow: a slower callee shows on its edge first, and
 // the edge names the hop to blame.
-import type { RunResult } from '../bench/results.js';
+import type { RunResult } from '../../results/run.js';
 import type { PlannedComparison } from './compare.js';
 import type { GateInputs } from './inputs.js';
 import { empirical, quantileOf, type Empirical } from './stats.js';

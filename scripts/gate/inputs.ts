@@ -1,9 +1,9 @@
 // The gate's inputs: two runs that can be compared, or an error naming the file and what is wrong —
 // a gate must never pass because it could not read what it was given.
 import { parseScenario, ScenarioError, type Scenario } from '../../scenarios/scenario.js';
-import { readRun, RunFileError, runFilePath } from '../bench/run-file.js';
+import { readRun, RunFileError, runFilePath } from '../../results/run-file.js';
 import { describeBreakage } from '../../targets/db/invariant-report.js';
-import type { RunResult } from '../bench/results.js';
+import type { RunResult } from '../../results/run.js';
 import { trialsOf, type RunTrials } from './trials.js';
 
 export class GateInputError extends Error {}

@@ -1,5 +1,5 @@
 // The gate's verdict as Markdown, for a terminal and for a CI job summary ($GITHUB_STEP_SUMMARY).
-import { atLeast } from '../bench/lower-bound.js';
+import { atLeast } from '../../results/lower-bound.js';
 import type { BudgetCheck } from './budgets.js';
 import type { Comparison } from './compare.js';
 import { regressionText, signedPercent, type GateResult, type RunRef } from './verdict.js';

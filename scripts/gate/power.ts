@@ -1,8 +1,8 @@
 // Judging a gate-power pool: disjoint groups of blocks become same-job A/B gates (ab.ts, the gate's
 // own decision), base trials against each arm's; false alarms from the unchanged arms, detection from
 // the injected ones, and each arm's true effect from all its blocks together.
-import { medianOrNaN } from '../bench/median.js';
-import type { RunResult } from '../bench/results.js';
+import { medianOrNaN } from '../../results/median.js';
+import type { RunResult } from '../../results/run.js';
 import { runAbGate, undecidedChecks } from './ab.js';
 import { quantile } from './stats.js';
 import { studentTQuantile } from './paired.js';

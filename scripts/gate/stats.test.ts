@@ -2,7 +2,7 @@
 // distribution's moments, and "no change" when nothing changed.
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { recordUs, usHistogram } from '../bench/histogram.js';
+import { recordUs, usHistogram } from '../../results/histogram.js';
 import { beta, rng } from './random.js';
 import { change, empirical, quantile, quantileOf, resampledQuantile } from './stats.js';
 import { trialsOf } from './trials.js';

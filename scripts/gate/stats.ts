@@ -1,7 +1,7 @@
 // The gate's statistics: percentiles of one trial's samples, and bootstrap intervals for a change
 // between two runs that resample the repeated trials (the unit of replication: a trial sees one state
 // of the machine) and, inside each chosen trial, its samples.
-import { medianOrNaN as median, middleOfSorted } from '../bench/median.js';
+import { medianOrNaN as median, middleOfSorted } from '../../results/median.js';
 import { beta, type Rng } from './random.js';
 
 /** One trial's samples: distinct values ascending, with cumulative counts. */

@@ -1,7 +1,7 @@
 // A measured cell made up for the gate's tests: one histogram stands for every workflow's latencies,
 // everything else is fixed. Synthetic test data, never a measurement.
-import { encode, latencyMs, type Histogram } from '../bench/histogram.js';
-import type { Cell } from '../bench/results.js';
+import { encode, latencyMs, type Histogram } from '../../results/histogram.js';
+import type { Cell } from '../../results/run.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 
 export function syntheticCell(wiring: string, trial: number, scenario: Scenario, h: Histogram): Cell {

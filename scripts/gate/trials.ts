@@ -1,9 +1,9 @@
 // What the gate reads from a run: per wiring and workflow, one entry per trial, with the trial's
 // latency samples decoded from its HdrHistogram.
 import * as hdr from 'hdr-histogram-js';
-import { decode } from '../bench/histogram.js';
-import { isLowerBound } from '../bench/lower-bound.js';
-import type { RunResult } from '../bench/results.js';
+import { decode } from '../../results/histogram.js';
+import { isLowerBound } from '../../results/lower-bound.js';
+import type { RunResult } from '../../results/run.js';
 import { empirical, type Empirical } from './stats.js';
 
 export interface Trial {

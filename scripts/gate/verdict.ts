@@ -1,7 +1,7 @@
 // The whole decision: plan every comparison and budget, share the false-alarm budget among those
 // that can fail the gate (Bonferroni), decide each, and say whether the candidate passes.
 import { describeBreakage } from '../../targets/db/invariant-report.js';
-import type { RunResult } from '../bench/results.js';
+import type { RunResult } from '../../results/run.js';
 import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
 import { decideComparison, planComparisons, type Comparison, type PlannedComparison } from './compare.js';
 import { MIN_EDGE_CALLS, planEdgeComparisons } from './edges.js';

@@ -1,12 +1,18 @@
-// The results format (results/<run-id>/run.json). Versioned: readers reject other versions
-// (run-file.ts reads and validates it).
-import type { CellStart } from '../../targets/db/cell-start.js';
-import type { InvariantReport } from '../../targets/db/invariant-report.js';
-import type { Scenario } from '../../scenarios/scenario.js';
-import type { Environment } from './environment.js';
+// The results format (results/<run-id>/run.json), written by the bench (scripts/) and read by the
+// report (reports/) and the gate: neither side owns it, so it lives here, beside the runs. Versioned:
+// readers reject other versions (run-file.ts reads and validates it).
+import type { CellStart } from '../targets/db/cell-start.js';
+import type { InvariantReport } from '../targets/db/invariant-report.js';
+import type { Scenario } from '../scenarios/scenario.js';
 
 /** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors. */
 export const SCHEMA_VERSION = 2;
+
+/** The machine a run measured on (scripts/bench/environment.ts reads it). */
+export interface Environment {
+  hostname: string; os: string; node: string; cpuModel: string; cores: number; memoryGb: number;
+  loadAverage: number[]; gitSha: string; gitDirty: boolean; startedAt: string;
+}
 
 /** One run: everything `npm run bench` measured, on one machine, in one go. */
 export interface RunResult {
@@ -69,6 +75,11 @@ export interface EventLatency {
   /** Where the times come from. */
   clock: string;
 }
+
+/** The relay fell behind when more events of the window were still undelivered at its end than arrive in this long. */
+export const BEHIND_AFTER_S = 1;
+
+export const relayFellBehind = (e: EventLatency) => e.backlogAtEnd > e.arrivalPerS * BEHIND_AFTER_S;
 
 export interface SubscriberLatency {
   subscriber: string;

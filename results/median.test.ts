@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median as reportMedian } from '../../reports/format.js';
+import { median as reportMedian } from '../reports/format.js';
 import { median } from './median.js';
 
 describe('median (console, report and gate share it)', () => {

@@ -2,7 +2,7 @@
 // field, never a chart of undefined or a verdict from half a run.
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCHEMA_VERSION, type RunResult } from './results.js';
+import { SCHEMA_VERSION, type RunResult } from './run.js';
 
 export class RunFileError extends Error {}
 

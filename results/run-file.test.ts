@@ -25,12 +25,12 @@ describe('readRun', () => {
     expectError(write('field.json', JSON.stringify(run)), 'cells[0].trial: expected a number, got undefined');
   });
   it('names a saturation row without its invariant report', () => {
-    const run = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../reports/fixture.run.json'), 'utf8'));
+    const run = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../reports/fixture.run.json'), 'utf8'));
     delete run.saturation[0].invariants;
     expectError(write('no-invariants.json', JSON.stringify(run)), 'saturation[0].invariants: expected an object');
   });
   it('names an edge histogram that is not a string, and accepts edges without one (older runs)', () => {
-    const run = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../reports/fixture.run.json'), 'utf8'));
+    const run = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../reports/fixture.run.json'), 'utf8'));
     const i = run.cells.findIndex((c: { edges: unknown[] }) => c.edges.length);
     expect(readRun(write('no-edge-histogram.json', JSON.stringify(run))).cells[i].edges[0].rttHistogram).toBeUndefined();
     run.cells[i].edges[0].rttHistogram = 42;

@@ -1,7 +1,7 @@
 // Latency histograms in µs (1 µs … 60 s, 3 significant digits), their summary in ms and their
 // portable encoding, so every driver's results read the same way.
 import * as hdr from 'hdr-histogram-js';
-import type { LatencyMs } from './results.js';
+import type { LatencyMs } from './run.js';
 
 export type Histogram = hdr.Histogram;
 
