@@ -1,9 +1,8 @@
 // What the A/B page draws for one wiring × workflow: each side's percentile spectrum, every pair's
 // candidate ÷ base ratio, and the gate's interval for that ratio. Read from the two runs and gate.json.
 import type { RunResult } from '../results/run.js';
-import type { GateResult } from '../scripts/gate/verdict.js';
-import { quantile } from '../scripts/gate/stats.js';
-import type { RunTrials } from '../scripts/gate/trials.js';
+import type { GateResult } from '../results/gate.js';
+import { quantile, type RunTrials } from '../results/trials.js';
 import { encodedHistograms, pooledSpectrum, type SpectrumPoint } from './spectrum.js';
 
 export const AB_SIDES = ['base', 'candidate'] as const;

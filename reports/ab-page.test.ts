@@ -1,4 +1,4 @@
-// The A/B gate's page from a synthetic same-job A/B (reports/ab-fixture.ts): the verdict and both
+// The A/B gate's page from a synthetic same-job A/B (scripts/gate/ab-fixture.ts): the verdict and both
 // SHAs, two charts per wiring × workflow that compile cleanly, every comparison, the edges with the
 // sparsely called one gated through its p50 alone, and names escaped.
 import fs from 'node:fs';
@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { abFixture, AB_FIXTURE_EDGES, AB_FIXTURE_SHAS } from './ab-fixture.js';
+import { abFixture, AB_FIXTURE_EDGES, AB_FIXTURE_SHAS } from '../scripts/gate/ab-fixture.js';
 import { abPage } from './ab-page.js';
 import { writeAbReport } from './ab-report.js';
 

@@ -2,10 +2,8 @@
 // percentile spectra and every pair's ratio against the gate's interval, then the gate's tables.
 import { atLeast } from '../results/lower-bound.js';
 import type { RunResult } from '../results/run.js';
-import type { BudgetCheck } from '../scripts/gate/budgets.js';
-import type { Comparison } from '../scripts/gate/compare.js';
-import { trialsOf } from '../scripts/gate/trials.js';
-import { signedPercent, type GateResult } from '../scripts/gate/verdict.js';
+import { signedPercent, type BudgetCheck, type Comparison, type GateResult } from '../results/gate.js';
+import { trialsOf } from '../results/trials.js';
 import { abSpectrum, gateBands, pairPoints, subjectsOf } from './ab-data.js';
 import { abSpectrumChart, pairedRatioChart } from './charts.js';
 import { ms, num } from './format.js';

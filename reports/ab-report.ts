@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../results/run.js';
-import type { GateResult } from '../scripts/gate/verdict.js';
+import type { GateResult } from '../results/gate.js';
 import { abPage } from './ab-page.js';
 
 /** <outDir>/report/index.html, or undefined (said in the log) when it could not be written. */

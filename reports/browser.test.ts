@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../scripts/describe-with.js';
 import { CHROMIUM_PATH } from '../scripts/test-tools.js';
 import { readRun } from '../results/run-file.js';
-import { abFixture } from './ab-fixture.js';
+import { abFixture } from '../scripts/gate/ab-fixture.js';
 import { abPage } from './ab-page.js';
 import { generateReports } from './generate.js';
 import { runPage } from './run-page.js';

@@ -16,7 +16,7 @@ import { args, fail, intFlag, log, onShutdown } from './cli.js';
 import { shapeScenario } from './bench/shape-scenario.js';
 import { withTrials, joinTrials } from './gate/ab-runner.js';
 import { evaluatePool, loadPool, mergePools, noiseMarkdown, noiseOf, powerMarkdown, powerSummary, POWER_SETTINGS, type GateSize, type Pool } from './gate/power.js';
-import { STATISTICS } from './gate/paired.js';
+import { STATISTICS } from '../results/gate.js';
 import { MIN_TRIALS } from './gate/inputs.js';
 
 /** The arms of a block. `same-*` are the unchanged code again: gates against them can only raise false alarms. */

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { runFilePath } from '../results/run-file.js';
 import { GateInputError, loadInputs, type GateInputs } from './gate/inputs.js';
 import { gateMarkdown } from './gate/markdown.js';
-import { runGate, type GateResult } from './gate/verdict.js';
+import { runGate } from './gate/verdict.js';
 import { runAbCli } from './gate/ab-cli.js';
 import { DB_HELP } from '../targets/db/connect.js';
 import { args, fail, intFlag, log } from './cli.js';
-import { DEFAULT_STATISTIC, STATISTICS, type Statistic } from './gate/paired.js';
+import { DEFAULT_STATISTIC } from './gate/paired.js';
+import { STATISTICS, type GateResult, type Statistic } from '../results/gate.js';
 
 const USAGE = `usage: npm run gate -- [--base <git-ref>] [A/B options] [options]
        npm run gate -- --baseline <run.json|dir> --candidate <run.json|dir> [options]

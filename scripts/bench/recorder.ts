@@ -53,7 +53,7 @@ export class Recorder {
   /**
    * A measured send that never went out (maxInFlight requests outstanding): a failure of its workflow
    * (error kind "dropped"), counted in every error rate. It has no latency to record — it is the
-   * slowest request of all — so it makes the cell's percentiles lower bounds past 1 % (lower-bound.ts).
+   * slowest request of all — so it makes the cell's percentiles lower bounds past 1 % (results/lower-bound.ts).
    */
   droppedSend(workflow: Workflow): void {
     this.dropped++;

@@ -12,10 +12,10 @@ import { shapeScenario } from '../bench/shape-scenario.js';
 import { onShutdown } from '../cli.js';
 import { runAb } from './ab-runner.js';
 import { runAbGate, undecidedChecks } from './ab.js';
+import type { GateResult, GateSettings } from '../../results/gate.js';
 import type { RunResult } from '../../results/run.js';
 import { defaultBase, prepareBaseTree } from './base-tree.js';
 import { MIN_TRIALS } from './inputs.js';
-import type { GateResult, GateSettings } from './verdict.js';
 
 export interface AbOptions {
   base?: string; wirings?: string; pairs?: number; scenario?: string; durationS?: number; rateRps?: number;

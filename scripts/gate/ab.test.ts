@@ -9,7 +9,8 @@ import { runAbGate, undecidedChecks } from './ab.js';
 import { syntheticCell } from './synthetic-cell.js';
 import { gateRun, pairRuns } from './inputs.js';
 import { rng, type Rng } from './random.js';
-import { runGate, type GateSettings } from './verdict.js';
+import type { GateSettings } from '../../results/gate.js';
+import { runGate } from './verdict.js';
 
 const SCENARIO: Scenario = {
   name: 'synthetic', description: 'ab tests', mix: { checkout: 1 }, arrival: { model: 'constant', rateRps: 20 },

@@ -3,14 +3,15 @@
 // each other on the same database server. What the machine did during the pair cancels in the ratio,
 // so no allowance for drift between runs is added. The interval of the pairs' ratios is the chosen
 // statistic's (paired.ts: Student's t on their logs, the sign test, or the bootstrap of stats.ts).
+import type { Comparison, GateResult, GateSettings } from '../../results/gate.js';
 import { median } from '../../results/median.js';
 import type { RunResult } from '../../results/run.js';
-import { planComparisons, type Comparison, type PlannedComparison } from './compare.js';
+import { planComparisons, type PlannedComparison } from './compare.js';
 import { planEdgeComparisons } from './edges.js';
 import { describeStatistic } from './paired.js';
 import { gateRun, pairRuns } from './inputs.js';
 import { fixed, ratioOf } from './stats.js';
-import { runGate, type GateResult, type GateSettings } from './verdict.js';
+import { runGate } from './verdict.js';
 
 export function pairedComparisons(planned: PlannedComparison[]): PlannedComparison[] {
   return planned.map((p) => {

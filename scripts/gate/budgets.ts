@@ -1,42 +1,19 @@
 // Budgets from the scenario file, checked on the candidate alone: absolute ones (checkout p99 ≤ 200 ms)
 // and relative ones (services/grpc checkout p99 ≤ 4 × the monolith's p99 in the same run).
+import type { BudgetCheck, BudgetVerdict } from '../../results/gate.js';
 import { RELATIVE_SLOS, type Slo } from '../../scenarios/scenario.js';
 import type { GateInputs } from './inputs.js';
 import { rng, seedOf } from './random.js';
-import { level, quantileOf, ratioOf, type Interval, type TrialMeasure } from './stats.js';
+import { level, quantileOf, ratioOf, type TrialMeasure } from './stats.js';
 import { anyLowerBound, pairByTrial, tooFewSamples } from './trials.js';
 
-/** borderline: the interval straddles the limit — reported, not failed. */
-export type BudgetVerdict = 'met' | 'missed' | 'borderline' | 'not measured';
-
-export interface PlannedBudget {
-  wiring: string;
-  workflow: string;
-  /** As the scenario file says it, e.g. "p99Ms ≤ 200", "p99TimesMonolith ≤ 4". */
-  budget: string;
-  limit: number;
-  unit: 'ms' | '×' | 'share';
+/** A budget before its decision: what the candidate measured against it. */
+export interface PlannedBudget extends Pick<BudgetCheck, 'wiring' | 'workflow' | 'budget' | 'limit' | 'unit' | 'lowerBound'> {
   /** Medians over trials, judged with an interval (percentiles); absent for counted ones (error rate). */
   measures?: TrialMeasure[];
   /** Failed sends (error answers, timeouts, connection failures, dropped sends) ÷ every send, over every trial. */
   share?: number;
   lacking?: string;
-  /** The candidate's latency is only "at least" (> 1 % of a trial's sends dropped or timed out). */
-  lowerBound?: boolean;
-}
-
-export interface BudgetCheck {
-  wiring: string;
-  workflow: string;
-  budget: string;
-  limit: number;
-  unit: PlannedBudget['unit'];
-  value: Interval | null;
-  verdict: BudgetVerdict;
-  note?: string;
-  lowerBound?: boolean;
-  /** Same-job A/B: the base misses this budget too — reported, not failed (verdict.ts). */
-  preexisting?: boolean;
 }
 
 const PERCENTILE = { p99Ms: 0.99, p50Ms: 0.5, p99TimesMonolith: 0.99, p50TimesMonolith: 0.5 } as const;

@@ -2,28 +2,16 @@
 // comparison becomes a verdict: a change counts only when its interval excludes "no change" AND it is
 // at least the minimum effect. Absolute values also carry the drift between whole runs, which no
 // interval computed inside a run can see; same-run ratios cancel it.
+import type { Comparison, Statistic, Verdict } from '../../results/gate.js';
 import type { GateInputs } from './inputs.js';
 import { rng, seedOf } from './random.js';
-import { change, fixed, quantileOf, ratioOf, widened, type Interval, type TrialMeasure } from './stats.js';
-import { anyLowerBound, pairByTrial, tooFewSamples, type Trial } from './trials.js';
-import { pairedInterval, type Statistic } from './paired.js';
+import { change, fixed, quantileOf, ratioOf, widened, type TrialMeasure } from './stats.js';
+import type { Trial } from '../../results/trials.js';
+import { anyLowerBound, pairByTrial, tooFewSamples } from './trials.js';
+import { pairedInterval } from './paired.js';
 
-export type Metric = 'p99' | 'p50' | 'throughput' | 'p99 ÷ monolith';
-export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'too few samples';
-
-/** Which sides' latency is only a lower bound; `monolith`: the divisor of a p99 ÷ monolith (which makes the ratio an upper bound). */
-export interface LowerBounds { baseline: boolean; candidate: boolean; monolith?: boolean; }
-
-export interface PlannedComparison {
-  wiring: string;
-  /** A workflow, or for an edge its "caller → callee". */
-  workflow: string;
-  /** The caller's round trip of one remote call (edges.ts), not a request. */
-  edge?: boolean;
-  metric: Metric;
-  unit: 'ms' | 'ok/s' | '×';
-  /** Whether a regression here fails the gate (absolute times only gate between like machines). */
-  gated: boolean;
+/** A comparison before its decision: each side's per-trial measures. */
+export interface PlannedComparison extends Pick<Comparison, 'wiring' | 'workflow' | 'edge' | 'metric' | 'unit' | 'gated' | 'lowerBound'> {
   /** Latency: higher is worse; throughput: lower is worse. */
   worse: 'higher' | 'lower';
   /** A ratio of two wirings measured in the same trial: what drifts between runs cancels. */
@@ -32,28 +20,8 @@ export interface PlannedComparison {
   candidate: TrialMeasure[];
   /** Why no verdict is possible, when it is not. */
   lacking?: string;
-  /** Latency of a side with > 1 % of a trial's sends dropped or timed out: its value is only "at least". */
-  lowerBound?: LowerBounds;
   /** Same-job A/B: each pair's candidate ÷ base (ab.ts), for the paired statistics of paired.ts. */
   pairedRatios?: number[];
-}
-
-export interface Comparison {
-  wiring: string;
-  workflow: string;
-  edge?: boolean;
-  metric: Metric;
-  unit: PlannedComparison['unit'];
-  gated: boolean;
-  /** Medians over trials. */
-  baseline: number | null;
-  candidate: number | null;
-  /** Candidate ÷ baseline with its interval. */
-  ratio: Interval | null;
-  verdict: Verdict;
-  note?: string;
-  /** As in PlannedComparison: shown as "≥ …". */
-  lowerBound?: LowerBounds;
 }
 
 export function planComparisons(inputs: GateInputs): PlannedComparison[] {

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DOMAIN_NAMES, dbEnvVar } from '../../targets/db/domains.js';
+import type { GateResult } from '../../results/gate.js';
 import type { RunResult } from '../../results/run.js';
 import { prepareBaseTree } from './base-tree.js';
-import type { GateResult } from './verdict.js';
 
 const TRIALS = 5;
 

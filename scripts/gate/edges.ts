@@ -3,10 +3,11 @@
 // edge has many more samples per trial than its workflow: a slower callee shows on its edge first, and
 // the edge names the hop to blame.
 import type { RunResult } from '../../results/run.js';
+import { decodeLatency, empirical, type Empirical } from '../../results/trials.js';
 import type { PlannedComparison } from './compare.js';
 import type { GateInputs } from './inputs.js';
-import { empirical, quantileOf, type Empirical } from './stats.js';
-import { anyLowerBound, decodeLatency } from './trials.js';
+import { quantileOf } from './stats.js';
+import { anyLowerBound } from './trials.js';
 
 /**
  * An edge's percentile is gated only with at least this many calls in every trial of both runs: a p99

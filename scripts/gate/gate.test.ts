@@ -14,7 +14,8 @@ import { gateRun, pairRuns } from './inputs.js';
 import { gateMarkdown } from './markdown.js';
 import { rng, type Rng } from './random.js';
 import { syntheticCell } from './synthetic-cell.js';
-import { runGate, type GateResult } from './verdict.js';
+import type { GateResult } from '../../results/gate.js';
+import { runGate } from './verdict.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'splitbench-gate-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

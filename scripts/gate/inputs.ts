@@ -4,7 +4,7 @@ import { parseScenario, ScenarioError, type Scenario } from '../../scenarios/sce
 import { readRun, RunFileError, runFilePath } from '../../results/run-file.js';
 import { describeBreakage } from '../../targets/db/invariant-report.js';
 import type { RunResult } from '../../results/run.js';
-import { trialsOf, type RunTrials } from './trials.js';
+import { trialsOf, type RunTrials } from '../../results/trials.js';
 
 export class GateInputError extends Error {}
 

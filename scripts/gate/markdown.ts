@@ -1,8 +1,7 @@
 // The gate's verdict as Markdown, for a terminal and for a CI job summary ($GITHUB_STEP_SUMMARY).
+import { signedPercent, type BudgetCheck, type Comparison, type GateResult, type RunRef } from '../../results/gate.js';
 import { atLeast } from '../../results/lower-bound.js';
-import type { BudgetCheck } from './budgets.js';
-import type { Comparison } from './compare.js';
-import { regressionText, signedPercent, type GateResult, type RunRef } from './verdict.js';
+import { regressionText } from './verdict.js';
 
 export function gateMarkdown(g: GateResult): string {
   const level = `${+(g.settings.perCheckConfidence * 100).toPrecision(3)} %`;

@@ -5,10 +5,8 @@
 // - sign: the median pair's ratio, with the distribution-free interval of the sign test: order
 //   statistics of the pairs, exact under any distribution, but no narrower than n pairs can resolve
 //   (a one-sided level of 2⁻ⁿ at best: 5 pairs cannot show anything at 0.1 %).
-import type { Interval } from './stats.js';
+import type { Interval, Statistic } from '../../results/gate.js';
 
-export const STATISTICS = ['bootstrap', 'student-t', 'sign'] as const;
-export type Statistic = (typeof STATISTICS)[number];
 /** Chosen by measurement: README "What it can tell" (npm run gate-power). */
 export const DEFAULT_STATISTIC: Statistic = 'bootstrap';
 

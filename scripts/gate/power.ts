@@ -1,13 +1,12 @@
 // Judging a gate-power pool: disjoint groups of blocks become same-job A/B gates (ab.ts, the gate's
 // own decision), base trials against each arm's; false alarms from the unchanged arms, detection from
 // the injected ones, and each arm's true effect from all its blocks together.
+import type { GateResult, GateSettings } from '../../results/gate.js';
 import { medianOrNaN } from '../../results/median.js';
 import type { RunResult } from '../../results/run.js';
+import { quantile, trialsOf } from '../../results/trials.js';
 import { runAbGate, undecidedChecks } from './ab.js';
-import { quantile } from './stats.js';
 import { studentTQuantile } from './paired.js';
-import { trialsOf } from './trials.js';
-import type { GateResult, GateSettings } from './verdict.js';
 
 export interface Pool {
   startedAt: string; finishedAt?: string; gitSha: string;

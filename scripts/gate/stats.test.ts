@@ -4,8 +4,8 @@ import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { recordUs, usHistogram } from '../../results/histogram.js';
 import { beta, rng } from './random.js';
-import { change, empirical, quantile, quantileOf, resampledQuantile } from './stats.js';
-import { trialsOf } from './trials.js';
+import { empirical, quantile, trialsOf } from '../../results/trials.js';
+import { change, quantileOf, resampledQuantile } from './stats.js';
 
 describe('stats', () => {
   it("computes a percentile the way HdrHistogram does (the gate's p99 is run.json's p99)", () => {

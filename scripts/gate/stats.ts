@@ -1,24 +1,10 @@
-// The gate's statistics: percentiles of one trial's samples, and bootstrap intervals for a change
-// between two runs that resample the repeated trials (the unit of replication: a trial sees one state
-// of the machine) and, inside each chosen trial, its samples.
+// The gate's statistics: bootstrap intervals for a change between two runs that resample the repeated
+// trials (the unit of replication: a trial sees one state of the machine) and, inside each chosen
+// trial, its samples (a trial's own percentiles: results/trials.ts).
+import type { Interval } from '../../results/gate.js';
 import { medianOrNaN as median, middleOfSorted } from '../../results/median.js';
+import { quantile, rankOf, valueAtRank, type Empirical } from '../../results/trials.js';
 import { beta, type Rng } from './random.js';
-
-/** One trial's samples: distinct values ascending, with cumulative counts. */
-export interface Empirical { values: Float64Array; cumulative: Float64Array; count: number }
-
-export function empirical(valueCounts: [value: number, count: number][]): Empirical {
-  const sorted = valueCounts.filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
-  const cumulative = new Float64Array(sorted.length);
-  let total = 0;
-  sorted.forEach(([, n], i) => { total += n; cumulative[i] = total; });
-  return { values: Float64Array.from(sorted, ([v]) => v), cumulative, count: total };
-}
-
-/** The value at rank max(1, ⌈p·n⌉): HdrHistogram's definition, so the gate's p99 is run.json's p99. */
-export function quantile(e: Empirical, p: number): number {
-  return valueAtRank(e, rankOf(e.count, p));
-}
 
 /**
  * The p-quantile of a bootstrap resample of the trial (n draws with replacement), drawn without
@@ -28,20 +14,6 @@ export function quantile(e: Empirical, p: number): number {
 export function resampledQuantile(e: Empirical, p: number, r: Rng): number {
   const rank = rankOf(e.count, p);
   return valueAtRank(e, beta(r, rank, e.count - rank + 1) * e.count);
-}
-
-// The epsilon keeps 0.99 × 100 (= 99.00000000000001 in floating point) at rank 99.
-const rankOf = (n: number, p: number) => Math.max(1, Math.ceil(p * n - 1e-9));
-
-function valueAtRank(e: Empirical, rank: number): number {
-  let lo = 0;
-  let hi = e.values.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (e.cumulative[mid] >= rank) hi = mid;
-    else lo = mid + 1;
-  }
-  return e.values[lo];
 }
 
 /** What one trial says about a metric: its value, and a draw of that value from a resample of the trial. */
@@ -87,7 +59,6 @@ function resampledMedian(trials: TrialMeasure[], r: Rng, scratch: Float64Array):
 /** Enough draws that `tail` of them is at least 20, within a bound on time. */
 const iterationsFor = (tail: number) => Math.min(20_000, Math.max(2_000, Math.ceil(20 / tail)));
 
-export interface Interval { value: number; low: number; high: number }
 export interface Change { baseline: number; candidate: number; ratio: Interval }
 
 /**

@@ -1,57 +1,13 @@
 // The whole decision: plan every comparison and budget, share the false-alarm budget among those
 // that can fail the gate (Bonferroni), decide each, and say whether the candidate passes.
 import { describeBreakage } from '../../targets/db/invariant-report.js';
+import { GATE_SCHEMA_VERSION, signedPercent, type BudgetCheck, type Comparison, type GateResult, type GateSettings, type RunRef } from '../../results/gate.js';
 import type { RunResult } from '../../results/run.js';
-import { decideBudget, planBudgets, type BudgetCheck } from './budgets.js';
-import { decideComparison, planComparisons, type Comparison, type PlannedComparison } from './compare.js';
+import { decideBudget, planBudgets } from './budgets.js';
+import { decideComparison, planComparisons, type PlannedComparison } from './compare.js';
 import { MIN_EDGE_CALLS, planEdgeComparisons } from './edges.js';
 import type { GateInputs, GateRun } from './inputs.js';
 import { anyLowerBound } from './trials.js';
-import type { Statistic } from './paired.js';
-
-export const GATE_SCHEMA_VERSION = 1;
-
-export interface GateSettings {
-  /** Smallest change that counts, as a fraction (0.1 = 10 %). */
-  minEffect: number;
-  /** Family-wise: the chance that unchanged code fails the gate is at most 1 − confidence. */
-  confidence: number;
-  /** How much whole runs on one machine differ (log-normal spread, 0.03 ≈ 3 %), allowed for in absolute comparisons. */
-  runDrift: number;
-  /** The interval of a same-job A/B's paired ratios (paired.ts); default bootstrap. */
-  statistic?: Statistic;
-  /**
-   * How many times a sequential A/B may look at its pairs before it stops (1 + the pairs it may add):
-   * each look spends its share of the false-alarm budget (Bonferroni over looks), so peeking cannot
-   * raise the promised rate.
-   */
-  looks?: number;
-}
-
-export interface RunRef {
-  file: string; runId: string; gitSha: string; startedAt: string; profile: string;
-  cpuModel: string; cores: number; node: string; loadAverage: number[]; injectDelay: string;
-}
-
-/** gate.json */
-export interface GateResult {
-  schemaVersion: typeof GATE_SCHEMA_VERSION;
-  pass: boolean;
-  /** One line: why it passed or failed. */
-  summary: string;
-  scenario: string;
-  baseline: RunRef;
-  candidate: RunRef;
-  settings: GateSettings & { gatedChecks: number; perCheckConfidence: number };
-  method: string;
-  warnings: string[];
-  comparisons: Comparison[];
-  budgets: BudgetCheck[];
-  /** Candidate cells whose invariants broke: a broken run fails whatever its latency. */
-  broken: string[];
-  /** Set by a same-job A/B (ab.ts): both sides measured in one run, trials paired. */
-  ab?: { baseSha: string; candidateSha: string; candidateDirty: boolean; pairs: number; order: string; maxPairs?: number; stopped?: string };
-}
 
 export interface GateMode {
   /** Turns the planned comparisons, workflows' and edges', into paired ones (a same-job A/B: ab.ts). */
@@ -113,8 +69,6 @@ export function runGate(inputs: GateInputs, settings: GateSettings, mode: GateMo
 export function regressionText(c: Comparison): string {
   return c.edge && c.ratio ? `${c.wiring} ${c.workflow}: ${c.metric} ${signedPercent(c.ratio.value)}` : `${c.wiring} ${c.workflow} ${c.metric}`;
 }
-
-export const signedPercent = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)} %`;
 
 /** Where a run's latency is only "at least": it lost more than 1 % of some trial's sends to drops or timeouts. */
 function lowerBoundWarnings(inputs: GateInputs): string[] {

@@ -1,13 +1,14 @@
-// A same-job A/B made up for the A/B page's tests: two wirings × 5 ABBA pairs, the candidate 30 %
-// slower, one well-called edge (p99 and p50 gated) and one sparse edge (its p50 alone), and an edge name with HTML
-// in it. Synthetic test data, never a measurement.
-import { encode, recordUs, usHistogram } from '../results/histogram.js';
-import { SCHEMA_VERSION, type Cell, type EdgeResult, type RunResult } from '../results/run.js';
-import type { Scenario } from '../scenarios/scenario.js';
-import { runAbGate } from '../scripts/gate/ab.js';
-import { rng, type Rng } from '../scripts/gate/random.js';
-import { syntheticCell } from '../scripts/gate/synthetic-cell.js';
-import type { GateResult } from '../scripts/gate/verdict.js';
+// A same-job A/B made up for the A/B page's tests (reports/ab-page.test.ts, browser.test.ts): two
+// wirings × 5 ABBA pairs, the candidate 30 % slower, one well-called edge (p99 and p50 gated) and one
+// sparse edge (its p50 alone), and an edge name with HTML in it. It runs the gate, so it lives beside
+// it: reports/ only draws what the gate decided. Synthetic test data, never a measurement.
+import type { GateResult } from '../../results/gate.js';
+import { encode, recordUs, usHistogram } from '../../results/histogram.js';
+import { SCHEMA_VERSION, type Cell, type EdgeResult, type RunResult } from '../../results/run.js';
+import type { Scenario } from '../../scenarios/scenario.js';
+import { runAbGate } from './ab.js';
+import { rng, type Rng } from './random.js';
+import { syntheticCell } from './synthetic-cell.js';
 
 const SCENARIO: Scenario = {
   name: 'synthetic', description: 'A/B page tests', mix: { checkout: 1 }, arrival: { model: 'constant', rateRps: 20 },
