@@ -2,11 +2,8 @@
 // (two event loops, the kernel's loopback, wake-ups on both sides). Parent side: startEchoServer.
 // Child side: this file as the entry point; it leaves as soon as the IPC channel closes, so a
 // parent that dies for any reason takes its servers with it.
-import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { wrapHandlers } from '../../targets/kit/handler.js';
+import { compiledEntry, forkChild, isForkedMain } from '../../targets/wirings/child.js';
 import { Echo, echoApi } from './micro-echo.js';
 
 export type RemoteTransport = 'http' | 'grpc';
@@ -17,55 +14,16 @@ export interface EchoServer { transport: RemoteTransport; port: number; pid: num
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 3_000;
 
-/** The compiled entry, also when this module itself runs from TypeScript sources (vitest). */
-export function echoServerEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return here;
-  return path.join(path.resolve(path.dirname(here), '../..'), 'dist/scripts/bench/micro-server.js');
-}
-
-export function startEchoServer(transport: RemoteTransport): Promise<EchoServer> {
-  const entry = echoServerEntry();
-  if (!fs.existsSync(entry)) return Promise.reject(new Error(`echo server entry ${entry} not found: build first (npx tsc -p .)`));
-  // No inherited --inspect / loader flags: the child is a plain node process.
-  const child: ChildProcess = fork(entry, [transport], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  exited.then(() => process.removeListener('exit', killOnExit));
-  const alive = () => child.exitCode === null && child.signalCode === null;
-
-  const stop = async () => {
-    if (!alive()) return;
-    if (child.connected) child.disconnect();
-    const timer = setTimeout(() => { if (alive()) child.kill('SIGKILL'); }, STOP_GRACE_MS);
-    await exited;
-    clearTimeout(timer);
-  };
-
-  return new Promise<EchoServer>((resolve, reject) => {
-    let settled = false;
-    const fail = (message: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void stop();
-      reject(new Error(`${transport} echo server: ${message}`));
-    };
-    const timer = setTimeout(() => fail(`not ready within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
-    child.once('message', (m: FromChild) => {
-      if (m.type === 'error') return fail(m.message);
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ transport, port: m.port, pid: child.pid!, stop });
-    });
-    child.once('error', (e) => fail(e.message));
-    child.once('exit', (code, signal) => fail(`exited before it was ready (${signal ?? `code ${code}`})`));
-  });
+export async function startEchoServer(transport: RemoteTransport): Promise<EchoServer> {
+  const child = forkChild(compiledEntry(import.meta.url), { name: `${transport} echo server`, args: [transport] });
+  const stop = () => child.stop({ via: 'disconnect', graceMs: STOP_GRACE_MS });
+  try {
+    const { port } = await child.ready<Extract<FromChild, { type: 'ready' }>>(START_TIMEOUT_MS);
+    return { transport, port, pid: child.process.pid!, stop };
+  } catch (e) {
+    void stop();
+    throw e;
+  }
 }
 
 async function childMain(transport: string) {
@@ -90,4 +48,4 @@ async function childMain(transport: string) {
   }
 }
 
-if (process.send && process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) void childMain(process.argv[2]);
+if (isForkedMain(import.meta.url)) void childMain(process.argv[2]);

@@ -11,7 +11,7 @@ import { specFromEnv } from './process-env.js';
 export type ToChild = { type: 'go' } | { type: 'stats'; id: number } | { type: 'reset'; id: number };
 export type FromChild =
   | { type: 'ready' }
-  | { type: 'failed'; error: string }
+  | { type: 'error'; message: string }
   | { type: 'stats'; id: number; edges: ReturnType<import('../kit/hops.js').HopRecorder['stats']>; cpuUs: number; rssBytes: number; maxRssBytes: number };
 
 const send = (m: FromChild) => process.send?.(m);
@@ -93,7 +93,7 @@ async function openSockets(settleMs = 1_000): Promise<string[]> {
 }
 
 main().catch((e) => {
-  send({ type: 'failed', error: (e as Error).message });
+  send({ type: 'error', message: `failed to start: ${(e as Error).message}` });
   process.stderr.write(`service process failed to start: ${(e as Error).message}\n`);
   setTimeout(() => process.exit(1), 50);
 });

@@ -1,15 +1,12 @@
 // Starts every process of a wiring, waits until all are ready, and stops them all again — on
 // request, on a failed start, or when a process dies. Ports are chosen free before the start.
 // Each process gets the same environment a container would (process-env.ts), with local addresses.
-import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DOMAIN_NAMES, dbEnvVar, type DbUrls } from '../db/domains.js';
 import { DEFAULT_POOL_MAX } from '../db/pools.js';
 import type { EdgeStats } from '../kit/hops.js';
 import { parseInjectedDelays } from '../kit/handler.js';
+import { compiledEntry, forkChild, type Child } from './child.js';
 import { domainsOf, groupOf, parseWiring, type Wiring } from './placement.js';
 import { DEFAULT_HTTP_CONNECTIONS, PROCESS_ENV, specToEnv, type ProcessSpec } from './process-env.js';
 import type { FromChild, ToChild } from './process.js';
@@ -50,12 +47,17 @@ export interface RunningWiring {
   exits(): ProcessExit[];
 }
 
+/** A process that is not ready by then is stuck (its databases or peers unreachable): the start fails. */
+const START_TIMEOUT_MS = 60_000;
+/** SIGTERM lets a process finish what it accepted (host.ts); SIGKILL only once this is over. */
+const GRACEFUL_STOP = { via: 'SIGTERM', graceMs: 10_000 } as const;
+
 export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
   const started = Date.now();
   const wiring = parseWiring(opts.wiring);
   parseInjectedDelays(opts.injectDelay);
   const log = opts.log ?? (() => {});
-  const entry = processEntry();
+  const entry = compiledEntry(new URL('./process.js', import.meta.url));
   const [gatewayPort, ...groupPorts] = await freePorts(1 + 2 * wiring.groups.length, opts.gatewayPort);
   const ports = Object.fromEntries(wiring.groups.map((g, i) => [g.name, groupPorts[i]]));
   const healthPorts = Object.fromEntries(wiring.groups.map((g, i) => [g.name, groupPorts[wiring.groups.length + i]]));
@@ -66,7 +68,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
     injectDelay: opts.injectDelay ?? '',
     processes: wiring.groups.length,
   };
-  const children = new Map<string, ChildProcess>();
+  const children = new Map<string, Child>();
   const exits: ProcessExit[] = [];
   const gatewayGroup = groupOf(wiring, 'gateway');
   let stopping = false;
@@ -76,45 +78,36 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
   const stop = async () => {
     stopping = true;
     const gateway = children.get(gatewayGroup.name);
-    if (gateway) await terminate(gateway);
-    await Promise.all([...children.values()].map((c) => terminate(c)));
+    if (gateway) await gateway.stop(GRACEFUL_STOP);
+    await Promise.all([...children.values()].map((c) => c.stop(GRACEFUL_STOP)));
   };
 
   try {
-    await Promise.all(wiring.groups.map((group) => new Promise<void>((resolve, reject) => {
+    await Promise.all(wiring.groups.map((group) => {
       const spec: ProcessSpec = {
         wiring: wiring.name, group: group.name, listenHost: '127.0.0.1', rpcPort: ports[group.name], peers, gatewayPort, healthPort: healthPorts[group.name],
         dbUrls: Object.fromEntries(domainsOf(group).map((d) => [d, opts.dbUrls[d]])),
         poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay,
       };
-      const child = fork(entry, [`--group=${group.name}`], {
-        env: { ...inheritedEnv(), ...specToEnv(spec) },
-        execArgv: [],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
+      const name = `${wiring.name}: process "${group.name}"`;
+      const child = forkChild(entry, { name, args: [`--group=${group.name}`], env: { ...inheritedEnv(), ...specToEnv(spec) } });
       children.set(group.name, child);
-      const timer = setTimeout(() => reject(new Error(`${wiring.name}: process "${group.name}" not ready after 60 s`)), 60_000);
-      child.on('message', (m: FromChild) => {
-        if (m.type === 'ready') { clearTimeout(timer); resolve(); }
-        if (m.type === 'failed') { clearTimeout(timer); reject(new Error(`${wiring.name}: process "${group.name}" failed to start: ${m.error}`)); }
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        exits.push({ group: group.name, pid: child.pid!, code, signal });
-        const why = `${wiring.name}: process "${group.name}" (pid ${child.pid}) exited (${signal ?? `code ${code}`})`;
-        reject(new Error(why));
+      child.process.on('exit', (code, signal) => {
+        exits.push({ group: group.name, pid: child.process.pid!, code, signal });
+        const why = `${name} (pid ${child.process.pid}) exited (${signal ?? `code ${code}`})`;
         if (!stopping) { log(why); reportDeath(why); }
       });
-    })));
+      return child.ready(START_TIMEOUT_MS);
+    }));
   } catch (e) {
     await stop();
     throw e;
   }
-  for (const child of children.values()) child.send({ type: 'go' } satisfies ToChild);
+  for (const child of children.values()) child.process.send({ type: 'go' } satisfies ToChild);
 
   let nextId = 1;
   const ask = (type: 'stats' | 'reset') => Promise.all(wiring.groups.map((group) => new Promise<ProcessStats>((resolve, reject) => {
-    const child = children.get(group.name)!;
+    const child = children.get(group.name)!.process;
     const id = nextId++;
     const onMessage = (m: FromChild) => {
       if (m.type !== 'stats' || m.id !== id) return;
@@ -130,7 +123,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
   return {
     wiring,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
-    pids: [...children.values()].map((c) => c.pid!),
+    pids: [...children.values()].map((c) => c.process.pid!),
     healthUrls: Object.fromEntries(wiring.groups.map((g) => [g.name, `http://127.0.0.1:${healthPorts[g.name]}/health`])),
     rpcAddresses: peers,
     startupMs: Date.now() - started,
@@ -147,29 +140,6 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
 function inheritedEnv(): NodeJS.ProcessEnv {
   const own = new Set<string>([...Object.values(PROCESS_ENV), ...DOMAIN_NAMES.map(dbEnvVar)]);
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !own.has(name)));
-}
-
-/** SIGTERM (graceful), then SIGKILL if the process has not exited after graceMs. */
-function terminate(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => { clearTimeout(kill); resolve(); });
-    child.kill('SIGTERM');
-  });
-}
-
-/** The compiled entry point: services run as plain JavaScript, never through a TypeScript loader. */
-function processEntry(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the project root (package.json) above the supervisor');
-    dir = up;
-  }
-  const entry = path.join(dir, 'dist/targets/wirings/process.js');
-  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  return entry;
 }
 
 /**
