@@ -9,7 +9,7 @@ import { describeInvariants, type InvariantReport } from '../targets/db/invarian
 import { DEFAULT_REPORTS_DIR, generateReports } from '../reports/generate.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
 import { HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
-import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type DriveProgress } from './bench/cell.js';
+import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn } from './bench/cell.js';
 import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
@@ -18,7 +18,7 @@ import { medianOrNaN as median } from '../results/median.js';
 import { runMicro } from './bench/micro.js';
 import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
 import { shapeScenario } from './bench/shape-scenario.js';
-import { clock, progress } from './bench/progress.js';
+import { clock, progress, rateAndP99 } from './bench/progress.js';
 import { checkRun } from '../results/run-file.js';
 import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from '../results/run.js';
 import { args, fail, log, onShutdown } from './cli.js';
@@ -124,7 +124,6 @@ const swept = values.target || !sweep ? [] : wirings;
 let plannedS = openCells.length * cellS + saturated.length * saturationS + swept.length * sweepS;
 const status = (label: string, phase: string, extra = '') =>
   bar.update(`${label} · ${phase} · elapsed ${clock((Date.now() - began) / 1000)} · ~${clock(Math.max(0, plannedS))} left${extra}`);
-const live = (p: DriveProgress) => ` · ${Math.round(p.rateRps)} req/s · p99 ${p.p99Ms.toFixed(1)} ms`;
 
 try {
   log(`splitbench ${runId}: ${describePlan()}, ${env.cores} × ${env.cpuModel}, node ${env.node}`);
@@ -140,7 +139,7 @@ try {
 
   const targetRuns: DriverResult[] = [];
   if (values.target) {
-    targetRuns.push(await drive(values.target, scenario, runId, (p) => status('target', p.phase, live(p))));
+    targetRuns.push(await drive(values.target, scenario, runId, (p) => status('target', p.phase, rateAndP99(p))));
     bar.done(`target: ${summaryOf(targetRuns[0])}`);
   }
 
@@ -150,7 +149,7 @@ try {
     const cell = await runCell({
       ...base(wiring, `${runId}-${i}`), trial, drive,
       onPhase: (phase) => status(label, phase),
-      onProgress: (p) => status(label, `${p.phase} ${Math.round(p.elapsedS)}/${Math.round(p.elapsedS + p.remainingS)} s`, live(p)),
+      onProgress: (p) => status(label, `${p.phase} ${Math.round(p.elapsedS)}/${Math.round(p.elapsedS + p.remainingS)} s`, rateAndP99(p)),
     });
     cells.push(cell);
     plannedS -= cellS;
@@ -163,7 +162,7 @@ try {
     const row = await runSaturationCell({
       ...base(wiring, `${runId}-sat-${i}`), ...SATURATION,
       onPhase: (phase) => status(label, phase),
-      onProgress: (p) => status(label, `${p.phase} ${Math.round(p.elapsedS)}/${Math.round(p.elapsedS + p.remainingS)} s`, live(p)),
+      onProgress: (p) => status(label, `${p.phase} ${Math.round(p.elapsedS)}/${Math.round(p.elapsedS + p.remainingS)} s`, rateAndP99(p)),
     });
     saturationRows.push(row);
     plannedS -= saturationS;
@@ -180,7 +179,7 @@ try {
       sweepPoints.push(...await runSweepCell({
         ...base(wiring, `${runId}-sweep-${i}`), scenario: { ...scenario, ...SWEEP_POINT }, drive, points,
         onPhase: (phase) => status(label, phase),
-        onProgress: (p) => status(label, p.phase, live(p)),
+        onProgress: (p) => status(label, p.phase, rateAndP99(p)),
       }));
       plannedS -= sweepS;
       const own = sweepPoints.filter((p) => p.wiring === wiring);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { parseScenario } from '../scenarios/scenario.js';
 import { runDriverInChild } from './bench/driver-process.js';
 import { startNullServer } from './bench/null-server.js';
-import { clock, progress } from './bench/progress.js';
+import { clock, progress, rateAndP99 } from './bench/progress.js';
 import { args, intFlag, log, onShutdown } from './cli.js';
 
 const USAGE = `usage: npm run driver-check -- [--rate 5000] [--duration 10]
@@ -23,7 +23,7 @@ const scenario = parseScenario({ name: 'driver-check', mix: { search: 1 }, arriv
 const bar = progress();
 const began = Date.now();
 const r = await runDriverInChild({ targetUrl: server.url, scenario, runTag: 'driver-check' }, (p) =>
-  bar.update(`driver-check · ${p.phase} · elapsed ${clock((Date.now() - began) / 1000)} · ~${clock(p.remainingS + (p.phase === 'warmup' ? durationS : 0))} left · ${Math.round(p.rateRps)} req/s · p99 ${p.p99Ms.toFixed(2)} ms`));
+  bar.update(`driver-check · ${p.phase} · elapsed ${clock((Date.now() - began) / 1000)} · ~${clock(p.remainingS + (p.phase === 'warmup' ? durationS : 0))} left${rateAndP99(p, 2)}`));
 bar.done();
 const all = r.workflows.find((w) => w.workflow === 'all')!;
 const cpu = os.cpus();

@@ -31,11 +31,12 @@ try {
     const { row, invariants } = await runRelayBench({
       wiring, events, urls: db.urls, onStop: (stop) => shutdown.add(stop),
       onProgress: (p) => {
-        if (p.phase === 'drain') drainStart ??= { at: Date.now(), left: p.remainingEvents };
+        const left = p.remainingEvents ?? 0;
+        if (p.phase === 'drain') drainStart ??= { at: Date.now(), left };
         const doneS = drainStart ? (Date.now() - drainStart.at) / 1000 : 0;
-        const rate = drainStart && doneS > 0 ? (drainStart.left - p.remainingEvents) / doneS : 0;
-        const eta = rate > 0 ? ` · ~${(p.remainingEvents / rate).toFixed(0)} s left` : '';
-        bar.update(`${wiring} · ${p.phase} · elapsed ${p.elapsedS.toFixed(1)} s · ${p.remainingEvents} events left${rate > 0 ? ` · ${Math.round(rate)} events/s` : ''}${eta}`);
+        const rate = drainStart && doneS > 0 ? (drainStart.left - left) / doneS : 0;
+        const eta = rate > 0 ? ` · ~${(left / rate).toFixed(0)} s left` : '';
+        bar.update(`${wiring} · ${p.phase} · elapsed ${p.elapsedS.toFixed(1)} s · ${left} events left${rate > 0 ? ` · ${Math.round(rate)} events/s` : ''}${eta}`);
       },
     });
     broken ||= !invariants.ok;

@@ -9,6 +9,7 @@ import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
 import { isLowerBound } from '../../results/lower-bound.js';
 import { runSaturationInChild } from './driver-process.js';
+import type { PhaseProgress } from './progress.js';
 import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint, TailSample } from '../../results/run.js';
 import { checkoutTail } from './tail.js';
 import { eventLatency, outboxPosition, windowEnd } from './event-latency.js';
@@ -16,12 +17,11 @@ import { eventLatency, outboxPosition, windowEnd } from './event-latency.js';
 export type { Cell };
 
 export type DriverName = 'builtin' | 'k6';
-export interface DriveFn { (targetUrl: string, scenario: Scenario, runTag: string, onProgress: (p: DriveProgress) => void): Promise<DriverResult>; }
-export interface DriveProgress { phase: string; elapsedS: number; remainingS: number; rateRps: number; p99Ms: number; }
+export interface DriveFn { (targetUrl: string, scenario: Scenario, runTag: string, onProgress: (p: PhaseProgress) => void): Promise<DriverResult>; }
 
 export interface CellOptions {
   wiring: string; scenario: Scenario; runTag: string; db: Databases; fresh: CellDatabases; injectDelay?: string;
-  onPhase: (phase: string) => void; onProgress: (p: DriveProgress) => void; onStop: (stop: () => Promise<void>) => void;
+  onPhase: (phase: string) => void; onProgress: (p: PhaseProgress) => void; onStop: (stop: () => Promise<void>) => void;
 }
 
 export async function runCell(opts: CellOptions & { trial: number; drive: DriveFn }): Promise<Cell> {

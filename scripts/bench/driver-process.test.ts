@@ -1,7 +1,7 @@
 // The driver in its own process (run `npx tsc -p .` first: the child runs the compiled entry).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDriverInChild } from './driver-process.js';
-import type { DriverProgress } from './openloop.js';
+import type { PhaseProgress } from './progress.js';
 import { stallingServer, testScenario, type TestServer } from './test-servers.js';
 
 describe('runDriverInChild', () => {
@@ -10,7 +10,7 @@ describe('runDriverInChild', () => {
   afterAll(() => server?.close());
 
   it('runs the plan in a child process, reporting progress per phase and the result', async () => {
-    const progress: DriverProgress[] = [];
+    const progress: PhaseProgress[] = [];
     const r = await runDriverInChild(
       { targetUrl: server.url, runTag: 'child', scenario: testScenario({ model: 'constant', rateRps: 50 }, { durationS: 2, warmupS: 1 }) },
       (p) => progress.push(p),
@@ -20,7 +20,7 @@ describe('runDriverInChild', () => {
     expect(r.workflows.find((w) => w.workflow === 'all')!.ok).toBe(100);
     expect(progress.some((p) => p.phase === 'warmup')).toBe(true);
     expect(progress.some((p) => p.phase === 'measure')).toBe(true);
-    expect(progress.at(-1)!.sent).toBeGreaterThan(progress[0].sent);
+    expect(progress.at(-1)!.sent).toBeGreaterThan(progress[0].sent!);
   }, 15_000);
 
   it('kills the child when the parent side fails, so nothing keeps sending', async () => {

@@ -3,22 +3,23 @@
 // runSaturationInChild. Child side: this file as the entry point, talking over the IPC channel and
 // leaving as soon as it closes.
 import { compiledEntry, forkChild, isForkedMain } from '../../targets/wirings/child.js';
-import { runOpenLoop, type DriverPlan, type DriverProgress } from './openloop.js';
+import { runOpenLoop, type DriverPlan } from './openloop.js';
+import type { DriverPhase, PhaseProgress } from './progress.js';
 import type { DriverResult } from '../../results/run.js';
-import { runSaturation, type SaturationMeasurement, type SaturationPlan, type SaturationProgress } from './saturation.js';
+import { runSaturation, type SaturationMeasurement, type SaturationPlan } from './saturation.js';
 
 type ToChild = { type: 'run'; plan: DriverPlan } | { type: 'saturate'; plan: SaturationPlan };
-type FromChild<P, R> = { type: 'progress'; progress: P } | { type: 'result'; result: R } | { type: 'error'; message: string };
+type FromChild<R> = { type: 'progress'; progress: PhaseProgress<DriverPhase> } | { type: 'result'; result: R } | { type: 'error'; message: string };
 
-export function runDriverInChild(plan: DriverPlan, onProgress: (p: DriverProgress) => void): Promise<DriverResult> {
+export function runDriverInChild(plan: DriverPlan, onProgress: (p: PhaseProgress<DriverPhase>) => void): Promise<DriverResult> {
   return inChild({ type: 'run', plan }, onProgress);
 }
 
-export function runSaturationInChild(plan: SaturationPlan, onProgress: (p: SaturationProgress) => void): Promise<SaturationMeasurement> {
+export function runSaturationInChild(plan: SaturationPlan, onProgress: (p: PhaseProgress<DriverPhase>) => void): Promise<SaturationMeasurement> {
   return inChild({ type: 'saturate', plan }, onProgress);
 }
 
-function inChild<P, R>(message: ToChild, onProgress: (p: P) => void): Promise<R> {
+function inChild<R>(message: ToChild, onProgress: (p: PhaseProgress<DriverPhase>) => void): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     const driver = forkChild(compiledEntry(import.meta.url), { name: 'load driver' });
     const child = driver.process;
@@ -31,7 +32,7 @@ function inChild<P, R>(message: ToChild, onProgress: (p: P) => void): Promise<R>
       if (err) reject(err);
       else resolve(result!);
     };
-    child.on('message', (m: FromChild<P, R>) => {
+    child.on('message', (m: FromChild<R>) => {
       if (m.type === 'progress') {
         try {
           onProgress(m.progress);
@@ -51,8 +52,8 @@ function childMain() {
   // The parent went away (or is done with us): nothing left to report to.
   process.on('disconnect', () => process.exit(0));
   process.once('message', async (m: ToChild) => {
-    const send = (msg: FromChild<unknown, unknown>) => { if (process.connected) process.send!(msg); };
-    const onProgress = (progress: unknown) => send({ type: 'progress', progress });
+    const send = (msg: FromChild<unknown>) => { if (process.connected) process.send!(msg); };
+    const onProgress = (progress: PhaseProgress<DriverPhase>) => send({ type: 'progress', progress });
     try {
       const result = m.type === 'run' ? await runOpenLoop({ ...m.plan, onProgress }) : await runSaturation(m.plan, onProgress);
       send({ type: 'result', result });

@@ -12,7 +12,7 @@ import {
 } from '../../scenarios/k6.js';
 import type { Workflow } from '../../scenarios/requests.js';
 import { rateAt, type Scenario } from '../../scenarios/scenario.js';
-import type { DriveProgress } from './cell.js';
+import type { PhaseProgress } from './progress.js';
 import { processTreeCpuS } from './cost.js';
 import { lowerBoundWarning, tailHonesty } from '../../results/lower-bound.js';
 import type { DriverResult, LatencyMs, WorkflowResult } from '../../results/run.js';
@@ -187,7 +187,7 @@ export interface RunK6Options {
   runTag: string;
   /** Where the script, its summary and k6's log go. */
   outDir: string;
-  onProgress?: (p: DriveProgress) => void;
+  onProgress?: (p: PhaseProgress) => void;
   /** The k6 binary; default k6Path(). */
   k6?: string;
   signal?: AbortSignal;

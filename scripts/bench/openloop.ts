@@ -11,10 +11,10 @@ import { Recorder, verdict, wantsBody, type Sample } from './recorder.js';
 import type { DriverResult } from '../../results/run.js';
 import { schedule } from './schedule.js';
 import { Metronome } from './metronome.js';
+import type { DriverPhase, PhaseProgress } from './progress.js';
 import { Sender } from './sender.js';
 import { Workload, orderIdOf } from './workload.js';
 
-export interface DriverProgress { phase: 'warmup' | 'measure'; elapsedS: number; remainingS: number; rateRps: number; p99Ms: number; sent: number; }
 /** What crosses a process boundary: plain data only. */
 export interface DriverPlan {
   targetUrl: string; scenario: Scenario; runTag: string; lateThresholdMs?: number; connections?: number;
@@ -25,7 +25,7 @@ export interface DriverPlan {
    */
   pollMs?: number;
 }
-export interface OpenLoopPlan extends DriverPlan { onProgress?: (p: DriverProgress) => void; onSample?: (s: Sample) => void; }
+export interface OpenLoopPlan extends DriverPlan { onProgress?: (p: PhaseProgress<DriverPhase>) => void; onSample?: (s: Sample) => void; }
 
 /** Driver lag beyond this means the numbers describe the load generator, not the system. */
 const LAG_WARN_MS = 10;
@@ -46,7 +46,7 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
   const t0 = performance.now();
   const measureAt = t0 + s.warmupS * 1000;
   const endAt = measureAt + s.durationS * 1000;
-  let phase: DriverProgress['phase'] = 'warmup';
+  let phase: DriverPhase = 'warmup';
   let cpuAtMeasure = process.cpuUsage();
   let sentTotal = 0;
   let scheduled = 0;

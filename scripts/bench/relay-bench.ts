@@ -9,6 +9,7 @@ import { DEFAULT_SEED } from '../../targets/db/seed-data.js';
 import { RELAY_DEFAULTS } from '../../targets/domains/commerce/order/relay.js';
 import { startWiring } from '../../targets/wirings/supervisor.js';
 import { writeBacklog } from './outbox-backlog.js';
+import type { PhaseProgress } from './progress.js';
 import type { OutboxMicroRow } from '../../results/run.js';
 
 export const RELAY_BENCH_DEFAULT_EVENTS = 50_000;
@@ -16,13 +17,13 @@ export const RELAY_BENCH_WIRINGS = ['monolith', 'services/grpc'];
 /** A drain that delivers nothing for this long has stalled: the benchmark fails instead of waiting for ever. */
 const STALL_S = 30;
 
-export interface RelayProgress { wiring: string; phase: 'seed' | 'start' | 'backlog' | 'drain' | 'invariants'; elapsedS: number; remainingEvents: number; }
+type RelayPhase = 'seed' | 'start' | 'backlog' | 'drain' | 'invariants';
 
-export async function runRelayBench(opts: { wiring: string; events: number; urls: DbUrls; onProgress?: (p: RelayProgress) => void; onStop?: (stop: () => Promise<void>) => void }): Promise<{ row: OutboxMicroRow; invariants: InvariantReport }> {
+export async function runRelayBench(opts: { wiring: string; events: number; urls: DbUrls; onProgress?: (p: PhaseProgress<RelayPhase>) => void; onStop?: (stop: () => Promise<void>) => void }): Promise<{ row: OutboxMicroRow; invariants: InvariantReport }> {
   if (!Number.isInteger(opts.events) || opts.events < 2) throw new Error(`relay benchmark: events must be an integer ≥ 2, got ${opts.events}`);
   const started = Date.now();
-  const progress = (phase: RelayProgress['phase'], remainingEvents: number) =>
-    opts.onProgress?.({ wiring: opts.wiring, phase, elapsedS: (Date.now() - started) / 1000, remainingEvents });
+  const progress = (phase: RelayPhase, remainingEvents: number) =>
+    opts.onProgress?.({ phase, elapsedS: (Date.now() - started) / 1000, remainingS: Number.NaN, remainingEvents });
   progress('seed', opts.events);
   await prepareDatabases(opts.urls, DEFAULT_SEED);
   progress('start', opts.events);

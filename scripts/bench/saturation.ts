@@ -9,11 +9,11 @@ import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { latencyMs, recordUs, usHistogram } from '../../results/histogram.js';
 import { tailHonesty } from '../../results/lower-bound.js';
+import type { DriverPhase, PhaseProgress } from './progress.js';
 import { verdict } from './recorder.js';
 import { Workload, orderIdOf, type Pick } from './workload.js';
 
 export interface SaturationPlan { targetUrl: string; scenario: Scenario; runTag: string; connections: number; warmupS: number; durationS: number; }
-export interface SaturationProgress { phase: 'warmup' | 'measure'; elapsedS: number; remainingS: number; rateRps: number; p99Ms: number; }
 export interface SaturationMeasurement {
   connections: number; durationS: number; maxRps: number; ok: number; errors: number; errorKinds: Record<string, number>;
   latencyMs: { p50: number; p99: number; max: number };
@@ -21,13 +21,13 @@ export interface SaturationMeasurement {
   droppedOrTimedOutShare: number; lowerBound: boolean;
 }
 
-export async function runSaturation(plan: SaturationPlan, onProgress: (p: SaturationProgress) => void): Promise<SaturationMeasurement> {
+export async function runSaturation(plan: SaturationPlan, onProgress: (p: PhaseProgress<DriverPhase>) => void): Promise<SaturationMeasurement> {
   const workload = new Workload(plan.scenario.mix, plan.scenario.seed, plan.runTag);
   await phase(plan, workload, 'warmup', plan.warmupS, onProgress);
   return phase(plan, workload, 'measure', plan.durationS, onProgress);
 }
 
-async function phase(plan: SaturationPlan, workload: Workload, name: SaturationProgress['phase'], durationS: number, onProgress: (p: SaturationProgress) => void): Promise<SaturationMeasurement> {
+async function phase(plan: SaturationPlan, workload: Workload, name: DriverPhase, durationS: number, onProgress: (p: PhaseProgress<DriverPhase>) => void): Promise<SaturationMeasurement> {
   const latency = usHistogram();
   const interval = usHistogram();
   const errorKinds: Record<string, number> = {};
