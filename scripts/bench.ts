@@ -8,7 +8,7 @@ import { DB_HELP, openDatabases, type Databases } from '../targets/db/connect.js
 import { describeInvariants, type InvariantReport } from '../targets/db/invariant-report.js';
 import { DEFAULT_REPORTS_DIR, generateReports } from '../reports/generate.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
-import { HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
+import { DEPLOYED_WIRINGS, EXTRACT_HELP, HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
 import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type DriveProgress } from './bench/cell.js';
 import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
@@ -43,7 +43,7 @@ type Profile = keyof typeof PROFILES;
 
 const USAGE = `usage: npm run bench -- [options]
   --profile quick|default|ci|full   run length (default: default, ≤ 5 min on 2 cores; quick ≤ 90 s)
-  --wirings a,b,…                   default: ${HEADLINE_WIRINGS.join(',')}; also ${LADDER_WIRINGS.join(', ')}, extract:<svc,…>/<http|grpc>
+  --wirings a,b,…                   default: ${HEADLINE_WIRINGS.join(',')}; also ${[...DEPLOYED_WIRINGS.filter((w) => !HEADLINE_WIRINGS.includes(w)), ...LADDER_WIRINGS].join(', ')}, ${EXTRACT_HELP}
   --scenario <name|file.json>       default: checkout-steady (scenarios/*.json)
   --driver builtin|k6|autocannon    builtin: open model, coordinated-omission corrected (default);
                                     autocannon: only the closed-model saturation runs

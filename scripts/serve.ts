@@ -2,12 +2,12 @@
 import { DB_HELP, openDatabases } from '../targets/db/connect.js';
 import { DEFAULT_SEED, PAYMENT_OK, skuId, token } from '../targets/db/seed-data.js';
 import { prepareDatabases } from '../targets/db/prepare.js';
-import { HEADLINE_WIRINGS, LADDER_WIRINGS } from '../targets/wirings/placement.js';
+import { DEPLOYED_WIRINGS, EXTRACT_HELP, LADDER_WIRINGS } from '../targets/wirings/placement.js';
 import { startWiring } from '../targets/wirings/supervisor.js';
 import { args, intFlag, log, onShutdown } from './cli.js';
 
 const USAGE = `usage: npm run serve -- --wiring <name> [--port 8080] [--db embedded] [--skus N] [--customers N] [--inject-delay svc=ms,…]
-  wirings: ${[...HEADLINE_WIRINGS, ...LADDER_WIRINGS].join(', ')}, extract:<svc,…>/<http|grpc>
+  wirings: ${[...DEPLOYED_WIRINGS, ...LADDER_WIRINGS].join(', ')}, ${EXTRACT_HELP}
   database: ${DB_HELP}`;
 
 const { values } = args({

@@ -6,13 +6,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dispatcher } from '../../targets/kit/envelope.js';
 import { wrapHandlers } from '../../targets/kit/handler.js';
+import { loadTransport } from '../../targets/kit/transports/index.js';
 import { Echo, echoApi } from './micro-echo.js';
 
-export type RemoteTransport = 'http' | 'grpc';
 type FromChild = { type: 'ready'; port: number } | { type: 'error'; message: string };
 
-export interface EchoServer { transport: RemoteTransport; port: number; pid: number; stop(): Promise<void>; }
+export interface EchoServer { transport: string; port: number; pid: number; stop(): Promise<void>; }
 
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 3_000;
@@ -24,7 +25,7 @@ export function echoServerEntry(): string {
   return path.join(path.resolve(path.dirname(here), '../..'), 'dist/scripts/bench/micro-server.js');
 }
 
-export function startEchoServer(transport: RemoteTransport): Promise<EchoServer> {
+export function startEchoServer(transport: string): Promise<EchoServer> {
   const entry = echoServerEntry();
   if (!fs.existsSync(entry)) return Promise.reject(new Error(`echo server entry ${entry} not found: build first (npx tsc -p .)`));
   // No inherited --inspect / loader flags: the child is a plain node process.
@@ -75,15 +76,9 @@ async function childMain(transport: string) {
   // The parent is done with us (or gone), even before we were ready: close the listener and leave.
   process.once('disconnect', () => { void (server?.close() ?? Promise.resolve()).finally(() => process.exit(0)); });
   try {
-    const rpc = transport === 'http'
-      ? new (await import('../../targets/kit/transports/http.js')).HttpRpcServer()
-      : transport === 'grpc'
-        ? new (await import('../../targets/kit/transports/grpc.js')).GrpcRpcServer()
-        : undefined;
-    if (!rpc) throw new Error(`unknown transport "${transport}": expected http or grpc`);
-    rpc.add(Echo, wrapHandlers(Echo, echoApi));
-    server = rpc;
-    await send({ type: 'ready', port: await rpc.listen(0) });
+    const listener = await (await loadTransport(transport)).serve([Echo], dispatcher([{ contract: Echo, handlers: wrapHandlers(Echo, echoApi) }]), { port: 0, host: '127.0.0.1' });
+    server = listener;
+    await send({ type: 'ready', port: listener.port });
   } catch (e) {
     await send({ type: 'error', message: (e as Error).stack ?? String(e) });
     process.exit(1);

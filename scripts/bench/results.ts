@@ -40,7 +40,8 @@ export interface Cell {
   trial: number;
   processes: number;
   startupMs: number;
-  settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
+  /** strictContracts: in-process calls checked against their contracts (tests); absent in run.json files before it existed. */
+  settings: { poolMax: number; httpConnections: number; injectDelay: string; strictContracts?: boolean; processes: number };
   /** How the cell's databases were brought to their starting state (absent in runs written before it was recorded). */
   start?: CellStart;
   driver: DriverResult;

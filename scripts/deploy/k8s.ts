@@ -6,6 +6,7 @@
 import { COMPOSE_DB } from '../../targets/db/connect.js';
 import { DOMAIN_NAMES, dbEnvVar, type Domain } from '../../targets/db/domains.js';
 import { SERVER_SETTINGS } from '../../targets/db/embedded.js';
+import { parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS } from '../../targets/wirings/process-env.js';
 import { FRONT_DOOR_HOST } from './compose.js';
 import { DATABASE_RESOURCES, IMAGES, PRESTOP_S, SEED_RESOURCES, STOP_GRACE_S, processEnv, type ProcessPlan, type Resources, type WiringPlan } from './plan.js';
@@ -142,7 +143,7 @@ export function processObjects(w: WiringPlan, p: ProcessPlan): object[] {
     },
   }];
   if (p.remote) {
-    const transport = w.wiring.endsWith('/grpc') ? 'grpc' : 'http';
+    const transport = parseWiring(w.wiring).transport;
     // Peers reach a process whether or not it is ready: readiness includes the peers' connections, and
     // processes that call each other (commerce ↔ platform in domains/*) would otherwise wait on each other
     // for ever. Readiness still gates what matters: the front door's Service.

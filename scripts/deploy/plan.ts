@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { Domain } from '../../targets/db/domains.js';
 import { DRAIN_MS, STOP_DEADLINE_MS } from '../../targets/wirings/host.js';
-import { HEADLINE_WIRINGS, domainsOf, groupOf, parseWiring } from '../../targets/wirings/placement.js';
+import { DEPLOYED_WIRINGS, domainsOf, groupOf, parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js';
 
 /** Pinned images. The Postgres minor matches the embedded server the suite runs locally (18.4). */
@@ -60,7 +60,7 @@ export interface WiringPlan {
 export const slugOf = (wiring: string) => wiring.replace(/\//g, '-');
 
 export function deploymentPlan(): WiringPlan[] {
-  return HEADLINE_WIRINGS.map((name) => {
+  return DEPLOYED_WIRINGS.map((name) => {
     const wiring = parseWiring(name);
     const gateway = groupOf(wiring, 'gateway');
     const n = wiring.groups.length;

@@ -8,7 +8,7 @@ describe('a process configured by its environment', () => {
     const spec: ProcessSpec = {
       wiring: 'domains/http', group: 'commerce', listenHost: '127.0.0.1', rpcPort: 4001, gatewayPort: 4000, healthPort: 4101,
       peers: { commerce: '127.0.0.1:4001', product: '127.0.0.1:4002', logistics: '127.0.0.1:4003', postpurchase: '127.0.0.1:4004', identity: '127.0.0.1:4005', platform: '127.0.0.1:4006' },
-      dbUrls: { commerce: url('commerce') }, poolMax: 3, httpConnections: 2, injectDelay: 'payment=5',
+      dbUrls: { commerce: url('commerce') }, poolMax: 3, httpConnections: 2, injectDelay: 'payment=5', strict: true,
     };
     expect(specFromEnv(specToEnv(spec))).toEqual(spec);
   });

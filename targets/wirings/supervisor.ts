@@ -23,6 +23,8 @@ export interface WiringOptions {
   httpConnections?: number;
   /** "service=ms,…": artificial handler delay (off by default; recorded with results). */
   injectDelay?: string;
+  /** Every in-process call checked and shaped against its contract as a remote one is (tests); off in measured runs. */
+  strictContracts?: boolean;
   log?: (m: string) => void;
 }
 
@@ -39,7 +41,7 @@ export interface RunningWiring {
   /** Each process's RPC server address (host:port), by group; unused by in-process wirings. */
   rpcAddresses: Record<string, string>;
   startupMs: number;
-  settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
+  settings: { poolMax: number; httpConnections: number; injectDelay: string; strictContracts: boolean; processes: number };
   stats(): Promise<ProcessStats[]>;
   resetStats(): Promise<void>;
   /** Resolves when a process dies unexpectedly (never, when all is well). */
@@ -64,6 +66,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
     poolMax: opts.poolMax ?? DEFAULT_POOL_MAX,
     httpConnections: opts.httpConnections ?? DEFAULT_HTTP_CONNECTIONS,
     injectDelay: opts.injectDelay ?? '',
+    strictContracts: opts.strictContracts ?? false,
     processes: wiring.groups.length,
   };
   const children = new Map<string, ChildProcess>();
@@ -85,7 +88,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
       const spec: ProcessSpec = {
         wiring: wiring.name, group: group.name, listenHost: '127.0.0.1', rpcPort: ports[group.name], peers, gatewayPort, healthPort: healthPorts[group.name],
         dbUrls: Object.fromEntries(domainsOf(group).map((d) => [d, opts.dbUrls[d]])),
-        poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay,
+        poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay, strict: settings.strictContracts,
       };
       const child = fork(entry, [`--group=${group.name}`], {
         env: { ...inheritedEnv(), ...specToEnv(spec) },
