@@ -7,6 +7,7 @@ import type { RemoteTransport } from '../transport.js';
 export const REMOTE_TRANSPORTS: Record<string, () => Promise<{ default: RemoteTransport }>> = {
   http: () => import('./http.js'),
   grpc: () => import('./grpc.js'),
+  tcp: () => import('./tcp.js'),
 };
 
 export const REMOTE_TRANSPORT_NAMES = Object.keys(REMOTE_TRANSPORTS);
