@@ -67,12 +67,9 @@ function remainingOf(call: grpc.ServerUnaryCall<unknown, unknown>): number {
 
 function dial(address: string): Peer {
   const client = new grpc.Client(address, grpc.credentials.createInsecure(), OPTIONS);
-  const codecsOf = new Map<Contract, ReturnType<typeof protoCodecs>>();
   return {
     call: ({ contract, method, input, timeoutMs, requestId }: Outbound) => new Promise<Reply>((resolve, reject) => {
-      let codecs = codecsOf.get(contract);
-      if (!codecs) codecsOf.set(contract, (codecs = protoCodecs(contract)));
-      const codec = codecs[method];
+      const codec = protoCodecs(contract)[method];
       const what = `${contract.name}.${method}`;
       let requestBytes = 0;
       let responseBytes = 0;

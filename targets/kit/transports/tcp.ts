@@ -138,7 +138,6 @@ function dial(address: string): Peer {
   let connected: Promise<void> | undefined;
   let nextId = 1;
   const waiting = new Map<number, Waiting>();
-  const codecsOf = new Map<Contract, Record<string, MethodCodec>>();
 
   const failAll = (why: string) => {
     for (const [id, w] of waiting) { clearTimeout(w.timer); waiting.delete(id); w.reject(new TransportError('tcp', `${w.what} over tcp: ${why}`)); }
@@ -177,9 +176,7 @@ function dial(address: string): Peer {
 
   return {
     call: ({ contract, method, input, timeoutMs, requestId }: Outbound) => new Promise<Reply>((resolve, reject) => {
-      let codecs = codecsOf.get(contract);
-      if (!codecs) codecsOf.set(contract, (codecs = protoCodecs(contract)));
-      const codec = codecs[method];
+      const codec = protoCodecs(contract)[method];
       const what = `${contract.name}.${method}`;
       const payload = codec.encodeRequest(input as object);
       const id = nextId;
