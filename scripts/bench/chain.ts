@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { DEFAULT_HTTP_CONNECTIONS } from '../../targets/wirings/process-env.js';
-import { CHAIN_CALLS, chainPlacement, remoteCalls, type ChainPlacement } from './chain-graph.js';
+import { CHAIN_CALLS, CHAIN_NODES, chainPlacement, remoteCalls, type ChainPlacement } from './chain-graph.js';
 import type { FromNode, NodeSpec, ToNode } from './chain-node.js';
 import { perHopOverhead, type ChainEdge, type FloorRow } from './chain-result.js';
 import { runDriverInChild } from './driver-process.js';
@@ -46,7 +46,7 @@ export async function startChain(placement: ChainPlacement, opts: { httpConnecti
   let reportDeath: (why: string) => void = () => {};
   const died = new Promise<string>((resolve) => { reportDeath = resolve; });
   const children = placement.groups.map((g) => {
-    const spec: NodeSpec = { placement, group: g.name, httpConnections };
+    const spec: NodeSpec = { placement, group: g.name, httpConnections, idle: !CHAIN_NODES.some((n) => g.services.includes(n.name)) };
     // No inherited --inspect / loader flags: each node is a plain node process.
     const child = fork(entry, [JSON.stringify(spec)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('exit', (code, signal) => { if (!stopping) reportDeath(`bare chain ${placement.name}: process "${g.name}" (pid ${child.pid}) exited (${signal ?? `code ${code}`})`); });
