@@ -1,7 +1,7 @@
 // npm run bench -- --floor: a bare chain (chain.ts) beside each remote wiring, right after its first
 // trial, at its checkout rate, warm-up and measured time. Off by default: it adds one chain run per
-// remote wiring (≈ 20 s each in the default profile, +30 % on the bench's ≤ 5 min), and the gate
-// does not use it; the full profile, whose point is the whole picture, turns it on.
+// remote wiring (warm-up + measured time + ~5 s: ≈ 1.5 min, a third more, on the default profile's
+// ≤ 5 min) and the gate does not use it; the full profile, whose point is the whole picture, turns it on.
 import { floorRatios, FLOOR_GOAL } from '../../reports/boundary.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { chainPlacement } from './chain-graph.js';
