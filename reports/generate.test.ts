@@ -172,7 +172,7 @@ describe('the kit\'s own cost against a bare chain', () => {
     expect(html.match(/within the goal/g)).toHaveLength(1);
     expect(html.match(/over the goal/g)).toHaveLength(3);
     expect(html).toMatch(/<th scope="row">services\/grpc<\/th><td>21<\/td><td>11<\/td>/);
-    expect(html).toContain('Method: beside each remote wiring the bench ran a bare chain');
+    expect(html).toContain('Method: beside each remote wiring, a bare chain');
   });
 
   it('gives no ratio where the chain and the wiring did not cross the same hops', () => {

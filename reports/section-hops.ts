@@ -30,13 +30,11 @@ export function boundarySection(run: RunResult): Section {
   return { html: figure(chart, caption) + totals + none + floorBlock(run), charts: [chart] };
 }
 
-const FLOOR_METHOD = 'Method: beside each remote wiring the bench ran a bare chain (scripts/bench/chain.ts): as many processes as the wiring, placed as the wiring places the services, ' +
-  'so a checkout crosses the transport exactly where it does in the wiring; every node only decodes its request, makes the checkout path\'s calls in the same order with messages ' +
-  'of the same shape and size (the committed .proto messages), and answers a fixed message the size of the real answer — plain node:http and an undici Pool with JSON, ' +
-  'plain grpc-js with protobufjs, or length-prefixed frames over node:net; no contracts, validation, deadlines, request ids, hop recorder, database or business code. ' +
-  'It is driven by the same open-loop driver at the wiring\'s checkout rate, warm-up and measured time, and timed as the wiring: the caller\'s round trip (encoding and decoding included) ' +
-  'minus the callee\'s handler time, which the callee sends back (a header, a gRPC trailer, a frame field). Per hop = the mean over the checkout path\'s remote hops of each hop\'s overhead p50 ' +
-  '(median over trials for the wiring; one run for the chain). The ratio is what splitbench adds per hop on top of the transport itself, at the same process count and transport.';
+const FLOOR_METHOD = 'Method: beside each remote wiring, a bare chain (scripts/bench/chain.ts) with the wiring\'s processes and placement, so the same remote hops per checkout, ' +
+  'forwards a checkout-shaped request over the same transport (plain node:http + undici with JSON, grpc-js + protobufjs, or framed node:net) with nothing of splitbench: ' +
+  'no contracts, validation, deadlines, hop recorder, database or business code. It is driven by the same open-loop driver at the wiring\'s checkout rate and durations, and timed ' +
+  'like the wiring: the caller\'s round trip − the callee\'s handler time, which the callee sends back. Per hop = the mean over the path\'s remote hops of each hop\'s overhead p50 ' +
+  '(for the wiring, the median over trials first); the ratio is what splitbench adds per hop on top of the transport.';
 
 /** Splitbench's per-hop overhead ÷ the bare chain's at the same placement and transport (issue 11). */
 function floorBlock(run: RunResult): string {
@@ -51,10 +49,10 @@ function floorBlock(run: RunResult): string {
     ratio === undefined ? MISSING : `${times(ratio)}<span class="ratio">${ratio <= FLOOR_GOAL ? 'within the goal' : 'over the goal'}</span>`,
     `${us(kitUs?.p99)} / ${us(f.perHopOverheadUs.p99)}`, `${ms(f.latencyMs.p50)} / ${ms(f.latencyMs.p99)}`, `${num(f.achievedRps)} of ${num(f.offeredRps)}`,
   ]);
-  const table_ = table(['wiring', 'processes', 'remote hops per checkout', 'splitbench per hop (p50)', 'bare chain per hop (p50)', `ratio (goal ≤ ${FLOOR_GOAL}×)`,
+  const ratios = table(['wiring', 'processes', 'remote hops per checkout', 'splitbench per hop (p50)', 'bare chain per hop (p50)', `ratio (goal ≤ ${FLOOR_GOAL}×)`,
     'per hop p99: splitbench / bare chain', 'bare chain end to end p50 / p99', 'bare chain checkouts/s (achieved of offered)'], body);
   const warnings = rows.flatMap(({ floor: f }) => f.warnings.map((w) => `<li>${esc(f.wiring)} (bare chain): ${esc(w)}</li>`));
-  return title + table_ + (warnings.length ? `<ul class="note">${warnings.join('')}</ul>` : '') + `<p class="note">${esc(FLOOR_METHOD)}</p>`;
+  return title + ratios + (warnings.length ? `<ul class="note">${warnings.join('')}</ul>` : '') + `<p class="note">${esc(FLOOR_METHOD)}</p>`;
 }
 
 export function estimatesSection(run: RunResult): Section {

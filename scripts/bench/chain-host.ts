@@ -2,7 +2,7 @@
 // order (a plain function call when co-located, over the transport otherwise), the timing of every
 // call that crosses the transport, and the HTTP front door when the gateway is here.
 import http from 'node:http';
-import { CHAIN_NODES, FRONT_DOOR_PATH, chainRoutes, groupOfService, isRemote, routeOf, type ChainCall, type ChainNode, type ChainPlacement } from './chain-graph.js';
+import { CHAIN_NODES, FRONT_DOOR_PATH, chainRoutes, groupOfService, isRemote, routeOf, type ChainCall, type ChainNode, type ChainPlacement, type Route } from './chain-graph.js';
 import type { ChainEdge } from './chain-result.js';
 import type { CallResult, WirePeer } from './chain-wire.js';
 import { recordUs, usHistogram, type Histogram } from './histogram.js';
@@ -44,16 +44,26 @@ export class ChainRecorder {
   reset() { this.edges.clear(); }
 }
 
+/** One call of a node, resolved once: a plain function call, or which process and RPC it goes to. */
+interface Step { call: ChainCall; remote?: { group: string; route: Route } }
+
 /** The nodes of one process: each runs its calls in order, locally or over the transport, and answers. */
 export class NodeHost {
   readonly recorder: ChainRecorder;
   private peers = new Map<string, WirePeer>();
   private readonly hosted: Map<string, ChainNode>;
+  private readonly steps = new Map<string, Step[]>();
 
-  constructor(private readonly placement: ChainPlacement, readonly group: string) {
+  constructor(placement: ChainPlacement, readonly group: string) {
     const services = placement.groups.find((g) => g.name === group)?.services;
     if (!services) throw new Error(`placement ${placement.name} has no process "${group}"`);
     this.hosted = new Map(CHAIN_NODES.filter((n) => services.includes(n.name)).map((n) => [n.name, n]));
+    // Decided once, as the kit's host binds a dependency once: never per call.
+    for (const node of this.hosted.values()) {
+      this.steps.set(node.name, node.calls.map((call) => (isRemote(placement, node.name, call.to)
+        ? { call, remote: { group: groupOfService(placement, call.to), route: routeOf(call) } }
+        : { call })));
+    }
     this.recorder = new ChainRecorder(placement.transport);
   }
 
@@ -62,11 +72,7 @@ export class NodeHost {
 
   /** The processes this one calls over the transport (itself, in loopback). */
   targets(): string[] {
-    const out = new Set<string>();
-    for (const node of this.hosted.values()) {
-      for (const c of node.calls) if (isRemote(this.placement, node.name, c.to)) out.add(groupOfService(this.placement, c.to));
-    }
-    return [...out];
+    return [...new Set([...this.steps.values()].flat().flatMap((s) => (s.remote ? [s.remote.group] : [])))];
   }
 
   connect(group: string, peer: WirePeer) { this.peers.set(group, peer); }
@@ -75,18 +81,16 @@ export class NodeHost {
     const node = this.hosted.get(name);
     if (!node) throw new Error(`process ${this.group} does not host ${name}`);
     let last: unknown;
-    for (const call of node.calls) last = await this.invoke(node.name, call);
+    for (const step of this.steps.get(name)!) {
+      // A co-located call is a plain function call, as the kit's 'direct' binding: no copy, no timing.
+      if (!step.remote) { last = await this.run(step.call.to); continue; }
+      const peer = this.peers.get(step.remote.group);
+      if (!peer) throw new Error(`process ${this.group}: not connected to ${step.call.to}`);
+      const result = await peer.call(step.remote.route, step.call.request);
+      this.recorder.record(name, step.call.to, result);
+      last = result.answer;
+    }
     return node.answer ?? (last as Record<string, unknown>);
-  }
-
-  private async invoke(from: string, call: ChainCall): Promise<unknown> {
-    // A co-located call is a plain function call, as the kit's 'direct' binding: no copy, no timing.
-    if (!isRemote(this.placement, from, call.to)) return this.run(call.to);
-    const peer = this.peers.get(groupOfService(this.placement, call.to));
-    if (!peer) throw new Error(`process ${this.group}: not connected to ${call.to}`);
-    const result = await peer.call(routeOf(call), call.request);
-    this.recorder.record(from, call.to, result);
-    return result.answer;
   }
 
   async close() { await Promise.all([...this.peers.values()].map((p) => p.close().catch(() => {}))); }

@@ -130,7 +130,9 @@ describe('the chain, running (3 checkouts each)', () => {
     const phases: string[] = [];
     const row = await runFloor({ wiring: 'loopback/http', scenario, runTag: 'chain-test', onProgress: (p) => phases.push(p.phase) });
     expect(phases).toContain('measure');
-    expect(row).toMatchObject({ wiring: 'loopback/http', transport: 'http', processes: 1, remoteHops: 11, errors: 0, warnings: [] });
+    expect(row).toMatchObject({ wiring: 'loopback/http', transport: 'http', processes: 1, remoteHops: 11, errors: 0 });
+    // The driver's own warnings depend on how busy the machine is; the chain's must not appear.
+    expect(row.warnings.filter((w) => /remote edges|handler time/.test(w))).toEqual([]);
     expect(row.edges.map((e) => `${e.from}>${e.to}`)).toEqual(PATH);
     expect(row.latencyMs.count).toBeGreaterThan(0);
     // The measured window's calls only, one per checkout on every edge (the reset races the first measured request, as a wiring's cell does).
