@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadScenario } from '../scenarios/scenario.js';
-import { CHAIN_PROCESS_COUNTS, CHAIN_TRANSPORTS, placementFor, type ChainPlacement, type ChainTransport } from './bench/chain-graph.js';
+import { CHAIN_TRANSPORTS, type ChainPlacement, type ChainTransport } from './bench/chain-graph.js';
 import type { FloorRow } from './bench/chain-result.js';
-import { runFloor } from './bench/chain.js';
+import { CHAIN_PROCESS_COUNTS, placementFor, runFloor } from './bench/chain.js';
 import { environment } from './bench/environment.js';
 import { clock, progress } from './bench/progress.js';
 import { args, fail, intFlag, log, onShutdown } from './cli.js';

@@ -2,13 +2,12 @@
 // (targets/domains/platform/gateway/index.ts, then commerce/checkout/index.ts), with fixed messages
 // shaped and sized like a typical two-line checkout's, and where each node runs for a given wiring.
 // Deliberately outside the kit: it imports no contract, envelope, ctx or recorder — only the
-// generated .proto files (for the same message bytes) and the placement of services on processes.
+// generated .proto files, for the same message bytes. The placement comes from the parent (chain.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { domainOf } from '../../targets/db/domains.js';
-import { parseWiring } from '../../targets/wirings/placement.js';
 
 export type ChainTransport = 'http' | 'grpc' | 'tcp';
 export const CHAIN_TRANSPORTS: readonly ChainTransport[] = ['http', 'grpc', 'tcp'];
@@ -108,35 +107,6 @@ export interface ChainPlacement {
   transport: ChainTransport;
   local: 'direct' | 'loopback';
   groups: { name: string; services: string[] }[];
-}
-
-/** The placement of a remote wiring (domains/<t>, services/<t>, loopback/<t>, extract:…/<t>). */
-export function chainPlacement(wiring: string): ChainPlacement {
-  const m = /^(.+)\/([a-z]+)$/.exec(wiring);
-  const transport = m?.[2] as ChainTransport | undefined;
-  if (!m || !transport || !CHAIN_TRANSPORTS.includes(transport)) {
-    throw new Error(`bare chain: "${wiring}" is not a remote wiring; expected <domains|services|loopback|extract:…>/<${CHAIN_TRANSPORTS.join('|')}>`);
-  }
-  let parsed;
-  try {
-    parsed = parseWiring(wiring);
-  } catch (e) {
-    // Until the kit's tcp transport is merged, placement.ts refuses "…/tcp"; the groups do not depend on the transport.
-    if (transport !== 'tcp') throw e;
-    parsed = parseWiring(`${m[1]}/http`);
-  }
-  if (parsed.local === 'copy') throw new Error(`bare chain: ${wiring} makes no remote call`);
-  return { name: wiring, transport, local: parsed.local === 'loopback' ? 'loopback' : 'direct', groups: parsed.groups };
-}
-
-const TOPOLOGY_BY_PROCESSES: Record<number, string> = { 1: 'loopback', 6: 'domains', 21: 'services' };
-export const CHAIN_PROCESS_COUNTS = Object.keys(TOPOLOGY_BY_PROCESSES).map(Number);
-
-/** 1, 6 or 21 processes: the loopback, domains and services wirings' placements. */
-export function placementFor(processes: number, transport: ChainTransport): ChainPlacement {
-  const topology = TOPOLOGY_BY_PROCESSES[processes];
-  if (!topology) throw new Error(`bare chain: ${processes} processes has no wiring; expected one of ${CHAIN_PROCESS_COUNTS.join(', ')}`);
-  return chainPlacement(`${topology}/${transport}`);
 }
 
 export const groupOfService = (p: ChainPlacement, service: string) => {

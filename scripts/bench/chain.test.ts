@@ -2,15 +2,17 @@
 // placement, answers of the expected size, handler times sent back, no process left behind. Only
 // counts and sizes are asserted, never absolute times. The nodes run from dist/: build first.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenarios/scenario.js';
 import { IMPLEMENTATIONS } from '../../targets/wirings/registry.js';
-import { CHAIN_CALLS, CONFIRM_ANSWER, FRONT_DOOR_PATH, chainNode, chainPlacement, chainRoutes, encodedSize, placementFor, remoteCalls, routeOf } from './chain-graph.js';
+import { CHAIN_CALLS, CONFIRM_ANSWER, FRONT_DOOR_PATH, chainNode, chainRoutes, encodedSize, remoteCalls, routeOf } from './chain-graph.js';
 import { perHopOverhead } from './chain-result.js';
 import { FrameReader, answerFrame, requestFrame } from './chain-wire.js';
-import { floorScenario, runFloor, startChain, type RunningChain } from './chain.js';
+import { chainPlacement, floorScenario, placementFor, runFloor, startChain, type RunningChain } from './chain.js';
 
 const PATH = ['gateway>auth', 'gateway>customer', 'gateway>checkout', 'checkout>catalog', 'checkout>pricing', 'checkout>promotion',
   'checkout>location', 'checkout>shipping', 'checkout>warehouse', 'checkout>payment', 'checkout>order'];
@@ -30,6 +32,20 @@ describe('the chain\'s call graph', () => {
       expect(dep?.fullName, `${from} → ${call.to}`).toBe(call.service);
       expect(Object.keys(dep!.methods), `${call.service}`).toContain(call.method[0].toLowerCase() + call.method.slice(1));
     }
+  });
+
+  it('runs in processes that load nothing of the kit, the wirings or the contracts', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      // Type-only imports are erased from the JavaScript the nodes run.
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/^import (?!type )[^;]*?from '(\.[^']+)'|import\('(\.[^']+)'\)/gm)) {
+        visit(path.resolve(path.dirname(file), (m[1] ?? m[2]).replace(/\.js$/, '.ts')));
+      }
+    };
+    visit(path.join(import.meta.dirname, 'chain-node.ts'));
+    expect([...seen].map((f) => path.basename(f)).sort()).toEqual(['chain-graph.ts', 'chain-host.ts', 'chain-node.ts', 'chain-wire.ts', 'domains.ts', 'histogram.ts']);
   });
 
   it('sends messages that are the .proto messages field for field (nothing dropped on encoding)', () => {

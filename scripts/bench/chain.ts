@@ -2,18 +2,50 @@
 // checkout-shaped request along the checkout path over the wiring's transport — no contracts,
 // envelope, validation, ctx or database. Driven at the same open-model rate as the wiring, its
 // per-hop overhead (rtt − handler) is the floor that says how much of the wiring's is splitbench's.
-// Parent side; each process runs chain-node.ts. Children leave when this process does.
+// Parent side; each process runs chain-node.ts. Children leave when this process does. Only this side
+// reads the wiring's placement (placement.ts reaches into the kit's transport registry): the nodes get
+// it as data and load nothing of the kit.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../../scenarios/scenario.js';
+import { parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_HTTP_CONNECTIONS } from '../../targets/wirings/process-env.js';
-import { CHAIN_CALLS, CHAIN_NODES, chainPlacement, remoteCalls, type ChainPlacement } from './chain-graph.js';
+import { CHAIN_CALLS, CHAIN_NODES, CHAIN_TRANSPORTS, remoteCalls, type ChainPlacement, type ChainTransport } from './chain-graph.js';
 import type { FromNode, NodeSpec, ToNode } from './chain-node.js';
 import { perHopOverhead, type ChainEdge, type FloorRow } from './chain-result.js';
 import { runDriverInChild } from './driver-process.js';
 import type { DriverProgress } from './openloop.js';
+
+/** The placement of a remote wiring (domains/<t>, services/<t>, loopback/<t>, extract:…/<t>). */
+export function chainPlacement(wiring: string): ChainPlacement {
+  const m = /^(.+)\/([a-z]+)$/.exec(wiring);
+  const transport = m?.[2] as ChainTransport | undefined;
+  if (!m || !transport || !CHAIN_TRANSPORTS.includes(transport)) {
+    throw new Error(`bare chain: "${wiring}" is not a remote wiring; expected <domains|services|loopback|extract:…>/<${CHAIN_TRANSPORTS.join('|')}>`);
+  }
+  let parsed;
+  try {
+    parsed = parseWiring(wiring);
+  } catch (e) {
+    // Until the kit's tcp transport is merged, placement.ts refuses "…/tcp"; the groups do not depend on the transport.
+    if (transport !== 'tcp') throw e;
+    parsed = parseWiring(`${m[1]}/http`);
+  }
+  if (parsed.local === 'copy') throw new Error(`bare chain: ${wiring} makes no remote call`);
+  return { name: wiring, transport, local: parsed.local === 'loopback' ? 'loopback' : 'direct', groups: parsed.groups };
+}
+
+const TOPOLOGY_BY_PROCESSES: Record<number, string> = { 1: 'loopback', 6: 'domains', 21: 'services' };
+export const CHAIN_PROCESS_COUNTS = Object.keys(TOPOLOGY_BY_PROCESSES).map(Number);
+
+/** 1, 6 or 21 processes: the loopback, domains and services wirings' placements. */
+export function placementFor(processes: number, transport: ChainTransport): ChainPlacement {
+  const topology = TOPOLOGY_BY_PROCESSES[processes];
+  if (!topology) throw new Error(`bare chain: ${processes} processes has no wiring; expected one of ${CHAIN_PROCESS_COUNTS.join(', ')}`);
+  return chainPlacement(`${topology}/${transport}`);
+}
 
 export interface RunningChain {
   placement: ChainPlacement;
@@ -84,7 +116,7 @@ export async function startChain(placement: ChainPlacement, opts: { httpConnecti
     const peers = Object.fromEntries(listening.filter((l) => l.rpcPort).map((l) => [l.group, `127.0.0.1:${l.rpcPort}`]));
     const front = listening.find((l) => l.frontPort);
     if (!front) throw new Error(`bare chain ${placement.name}: no process hosts the gateway`);
-    const ready = Promise.all(children.map(({ child }) => { const r = ask(child, 'ready'); child.send({ type: 'peers', peers } satisfies ToNode); return r; }));
+    const ready = Promise.all(children.map(({ child }) => ask(child, 'ready', { type: 'peers', peers })));
     await within(ready, START_TIMEOUT_MS, `bare chain ${placement.name}: not connected within ${START_TIMEOUT_MS} ms`);
     return {
       placement,

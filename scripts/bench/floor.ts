@@ -4,7 +4,7 @@
 // ≤ 5 min) and the gate does not use it; the full profile, whose point is the whole picture, turns it on.
 import { floorRatios, FLOOR_GOAL } from '../../reports/boundary.js';
 import type { Scenario } from '../../scenarios/scenario.js';
-import { chainPlacement } from './chain-graph.js';
+import { chainPlacement } from './chain.js';
 import type { RunResult } from './results.js';
 
 /** A wiring the chain can stand beside: one with remote calls over a transport the chain speaks. */
