@@ -157,7 +157,7 @@ function protoFile(service: string): string {
 }
 
 /** Found by walking up to package.json: the same from dist/ and from the TypeScript sources (vitest). */
-export function projectRoot(): string {
+function projectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!fs.existsSync(path.join(dir, 'package.json'))) {
     const up = path.dirname(dir);

@@ -10,7 +10,7 @@ import { recordUs, usHistogram, type Histogram } from './histogram.js';
 interface Edge { from: string; to: string; calls: number; handlerMissing: number; overheadMinUs: number; rtt: Histogram; handler: Histogram; overhead: Histogram; requestBytes: number; responseBytes: number; }
 
 /** Per edge, the round trip, the callee's handler time and their difference, as hops.ts keeps them. */
-export class ChainRecorder {
+class ChainRecorder {
   private edges = new Map<string, Edge>();
   constructor(private readonly transport: string) {}
 

@@ -17,6 +17,7 @@ import type { FromNode, NodeSpec, ToNode } from './chain-node.js';
 import { perHopOverhead, type ChainEdge, type FloorRow } from './chain-result.js';
 import { runDriverInChild } from './driver-process.js';
 import type { DriverProgress } from './openloop.js';
+import type { DriverResult } from './results.js';
 
 /** The placement of a remote wiring (domains/<t>, services/<t>, loopback/<t>, extract:…/<t>). */
 export function chainPlacement(wiring: string): ChainPlacement {
@@ -65,7 +66,7 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 3_000;
 
 /** The compiled entry, also when this module runs from the TypeScript sources (vitest). */
-export function chainNodeEntry(): string {
+function chainNodeEntry(): string {
   const here = fileURLToPath(import.meta.url);
   return here.endsWith('.js') ? path.join(path.dirname(here), 'chain-node.js') : path.join(path.resolve(path.dirname(here), '../..'), 'dist/scripts/bench/chain-node.js');
 }
@@ -189,7 +190,7 @@ export async function runFloor(opts: FloorOptions): Promise<FloorRow> {
   const chain = await startChain(placement, { httpConnections });
   opts.onStop?.(chain.stop);
   let edges: ChainEdge[];
-  let driver;
+  let driver: DriverResult;
   try {
     // Zeroed when the driver's measured phase begins, as a wiring's cell does (cell.ts, measureWindow).
     let resetting: Promise<void> | undefined;
