@@ -4,8 +4,9 @@ import type { CellStart } from '../../targets/db/cell-start.js';
 import type { InvariantReport } from '../../targets/db/invariant-report.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import type { Environment } from './environment.js';
+import type { FloorRow } from './chain-result.js';
 
-/** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors. */
+/** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors; later, optional: floor. */
 export const SCHEMA_VERSION = 2;
 
 /** One run: everything `npm run bench` measured, on one machine, in one go. */
@@ -23,6 +24,8 @@ export interface RunResult {
   saturation?: SaturationRow[];
   /** Open-model latency at fractions of the monolith's maximum throughput (absent when not swept). */
   sweep?: SweepPoint[];
+  /** The bare chain beside each remote wiring (--floor; absent in runs without it): the floor of its per-hop overhead. */
+  floor?: FloorRow[];
   finishedAt: string;
 }
 
