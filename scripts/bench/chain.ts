@@ -26,14 +26,7 @@ export function chainPlacement(wiring: string): ChainPlacement {
   if (!m || !transport || !CHAIN_TRANSPORTS.includes(transport)) {
     throw new Error(`bare chain: "${wiring}" is not a remote wiring; expected <domains|services|loopback|extract:…>/<${CHAIN_TRANSPORTS.join('|')}>`);
   }
-  let parsed;
-  try {
-    parsed = parseWiring(wiring);
-  } catch (e) {
-    // Until the kit's tcp transport is merged, placement.ts refuses "…/tcp"; the groups do not depend on the transport.
-    if (transport !== 'tcp') throw e;
-    parsed = parseWiring(`${m[1]}/http`);
-  }
+  const parsed = parseWiring(wiring);
   if (parsed.local === 'copy') throw new Error(`bare chain: ${wiring} makes no remote call`);
   return { name: wiring, transport, local: parsed.local === 'loopback' ? 'loopback' : 'direct', groups: parsed.groups };
 }
