@@ -8,6 +8,7 @@ import { DB_HELP, openDatabases, type Databases } from '../targets/db/connect.js
 import { describeInvariants, type InvariantReport } from '../targets/db/invariant-report.js';
 import { DEFAULT_REPORTS_DIR, generateReports } from '../reports/generate.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
+import { SERVICES } from '../targets/services.js';
 import { DEPLOYED_WIRINGS, EXTRACT_HELP, HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
 import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn, type DriveProgress } from './bench/cell.js';
 import { floorScenario, runFloor } from './bench/chain.js';
@@ -138,12 +139,12 @@ const live = (p: DriveProgress) => ` · ${Math.round(p.rateRps)} req/s · p99 ${
 try {
   log(`splitbench ${runId}: ${describePlan()}, ${env.cores} × ${env.cpuModel}, node ${env.node}`);
   log(`${scenario.name}: ${durations}`);
-  const db: Databases | undefined = values.target ? undefined : await openDatabases(values.db, log);
+  const db: Databases | undefined = values.target ? undefined : await openDatabases(values.db, SERVICES.domains, log);
   if (db) shutdown.add(db.stop);
   let fresh: CellDatabases | undefined;
   if (db && openCells.length + saturated.length + swept.length > 0) {
     status('databases', 'seeding');
-    fresh = await cellDatabases(db, scenario.seed, log);
+    fresh = await cellDatabases(db, SERVICES, scenario.seed, log);
   }
   const base = (wiring: string, runTag: string) => ({ wiring, scenario, runTag, db: db!, fresh: fresh!, injectDelay: values['inject-delay'], onStop: (stop: () => Promise<void>) => shutdown.add(stop) });
 

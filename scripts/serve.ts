@@ -2,6 +2,7 @@
 import { DB_HELP, openDatabases } from '../targets/db/connect.js';
 import { DEFAULT_SEED, PAYMENT_OK, skuId, token } from '../targets/db/seed-data.js';
 import { prepareDatabases } from '../targets/db/prepare.js';
+import { SERVICES } from '../targets/services.js';
 import { DEPLOYED_WIRINGS, EXTRACT_HELP, LADDER_WIRINGS } from '../targets/wirings/placement.js';
 import { startWiring } from '../targets/wirings/supervisor.js';
 import { args, intFlag, log, onShutdown } from './cli.js';
@@ -22,10 +23,10 @@ const port = values.port === undefined ? 8080 : intFlag(values.port, 'port', 808
 
 try {
   const started = Date.now();
-  const db = await openDatabases(values.db, log);
+  const db = await openDatabases(values.db, SERVICES.domains, log);
   shutdown.add(db.stop);
   log(`database: ${db.kind}; migrating and seeding ${size.skus} SKUs, ${size.customers} customers…`);
-  await prepareDatabases(db.urls, size);
+  await prepareDatabases(db.urls, SERVICES, size);
   const wiring = await startWiring({ wiring: values.wiring!, dbUrls: db.urls, gatewayPort: port, injectDelay: values['inject-delay'], log });
   shutdown.add(wiring.stop);
   void wiring.died.then((why) => { log(`${why}; stopping`); void shutdown.run(1); });

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { domainOf } from '../../targets/db/domains.js';
 
 export type ChainTransport = 'http' | 'grpc' | 'tcp';
 export const CHAIN_TRANSPORTS: readonly ChainTransport[] = ['http', 'grpc', 'tcp'];
@@ -129,7 +128,7 @@ let routes: Route[] | undefined;
 export function chainRoutes(): Route[] {
   if (routes) return routes;
   const root = new protobuf.Root();
-  const files = [...new Set(CHAIN_CALLS.map(({ call }) => protoFile(call.to)))];
+  const files = [...new Set(CHAIN_CALLS.map(({ call }) => protoFile(call)))];
   root.loadSync(files, { keepCase: true });
   root.resolveAll();
   const seen = new Map<string, Route>();
@@ -137,7 +136,7 @@ export function chainRoutes(): Route[] {
     const key = `${call.service}/${call.method}`;
     if (seen.has(key)) continue;
     const method = root.lookupService(call.service).methods[call.method];
-    if (!method) throw new Error(`${call.service} has no method ${call.method} in ${protoFile(call.to)}`);
+    if (!method) throw new Error(`${call.service} has no method ${call.method} in ${protoFile(call)}`);
     seen.set(key, {
       id: seen.size, node: call.to,
       httpPath: `/rpc/${call.to}/${call.method[0].toLowerCase()}${call.method.slice(1)}`,
@@ -151,9 +150,9 @@ export function chainRoutes(): Route[] {
 
 export const routeOf = (call: ChainCall) => chainRoutes().find((r) => r.grpcPath === `/${call.service}/${call.method}`)!;
 
-/** The committed .proto of a service: its messages are the real ones, field for field. */
-function protoFile(service: string): string {
-  return path.join(projectRoot(), 'targets/contracts/proto', domainOf(service), `${service}.proto`);
+/** The committed .proto of a service: its messages are the real ones, field for field. Its folder is the domain in splitbench.<domain>.<Service>. */
+function protoFile(call: ChainCall): string {
+  return path.join(projectRoot(), 'targets/contracts/proto', call.service.split('.')[1], `${call.to}.proto`);
 }
 
 /** Found by walking up to package.json: the same from dist/ and from the TypeScript sources (vitest). */

@@ -2,7 +2,6 @@
 // (services, databases, ports, share of the budget, environment). docker-compose.yml and the
 // Kubernetes manifests are both rendered from this, so nobody writes 21 near-identical blocks by hand.
 import fs from 'node:fs';
-import type { Domain } from '../../targets/db/domains.js';
 import { DRAIN_MS, STOP_DEADLINE_MS } from '../../targets/wirings/host.js';
 import { DEPLOYED_WIRINGS, domainsOf, groupOf, parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js';
@@ -43,7 +42,7 @@ export interface ProcessPlan {
   group: string;
   services: string[];
   /** Databases it gets a URL for: those of its own services' domains, no other. */
-  domains: Domain[];
+  domains: string[];
   hostsGateway: boolean;
   /** It serves RPC (the wiring's transport is http or grpc). */
   remote: boolean;

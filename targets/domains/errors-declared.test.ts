@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENERIC_REASONS } from '../kit/errors.js';
-import { IMPLEMENTATIONS } from '../wirings/registry.js';
+import { SERVICES } from '../services.js';
 
 const RAISED = /(?:new ServiceError\('[A-Z_]+',\s*'([A-Z_]+)'|\b(?:invalid|notFound|precondition)\('([A-Z_]+)')/g;
 
@@ -18,7 +18,8 @@ function raisedIn(dir: string): string[] {
 }
 
 describe('declared errors', () => {
-  for (const [service, impl] of Object.entries(IMPLEMENTATIONS)) {
+  for (const impl of SERVICES.implementations) {
+    const service = impl.contract.name;
     it(`${service} raises only reasons its contract declares`, () => {
       const declared = new Set(Object.values(impl.contract.methods).flatMap((m) => m.errors));
       const raised = raisedIn(path.join(import.meta.dirname, impl.contract.domain, service));

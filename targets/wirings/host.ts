@@ -3,7 +3,6 @@
 // wiring's transport, the gateway's front door when the gateway lives here, and the health listener.
 // The supervisor's forked processes and containers (compose, Kubernetes) all run through this code.
 import type pg from 'pg';
-import { domainOf } from '../db/domains.js';
 import { servicePool } from '../db/pools.js';
 import type { Contract } from '../kit/contract.js';
 import { asCaller } from '../kit/ctx.js';
@@ -12,11 +11,11 @@ import { dispatcher, remoteStub } from '../kit/envelope.js';
 import { HopRecorder } from '../kit/hops.js';
 import type { Peer, RemoteTransport } from '../kit/transport.js';
 import { LOCAL_TRANSPORTS, loadTransport } from '../kit/transports/index.js';
+import { SERVICES } from '../services.js';
 import { FRONT_DOOR_SERVICE, frontDoor } from './frontdoor.js';
 import { CHECK_TIMEOUT_MS, databaseCheck, healthServer, runChecks, type Check, type Readiness } from './health.js';
 import { groupOf, parseWiring, type Group, type Wiring } from './placement.js';
 import type { ProcessSpec } from './process-env.js';
-import { IMPLEMENTATIONS } from './registry.js';
 
 /** How long the front door lets accepted requests finish after a stop begins. */
 export const DRAIN_MS = 5_000;
@@ -54,29 +53,30 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
   const handlers = new Map<string, Record<string, Handler>>();
 
   for (const service of buildOrder(group)) {
-    const impl = IMPLEMENTATIONS[service];
+    const impl = SERVICES.implementation(service);
     const deps: Record<string, any> = {};
     for (const [key, contract] of Object.entries(impl.deps as Record<string, Contract>)) {
       deps[key] = bindDependency(service, contract, wiring, group, handlers, remote, spec.strict);
     }
-    const url = spec.dbUrls[domainOf(service)];
-    if (!url) throw new Error(`process ${group.name}: no database URL for domain ${domainOf(service)} (service ${service})`);
+    const domain = SERVICES.domainOf(service);
+    const url = spec.dbUrls[domain];
+    if (!url) throw new Error(`process ${group.name}: no database URL for domain ${domain} (service ${service})`);
     const db = servicePool(url, service, spec.poolMax);
     pools.push(db);
-    if (!domainPools.has(domainOf(service))) domainPools.set(domainOf(service), db);
+    if (!domainPools.has(domain)) domainPools.set(domain, db);
     const ownDb = (max: number) => { const own = servicePool(url, service, max); pools.push(own); return own; };
-    const api = impl.create({ deps, db, ownDb, loop: (name, intervalMs, tick) => loops.push({ name: `${service}.${name}`, intervalMs, tick }) });
+    const api = impl.create({ deps, db, ownDb, subscribers: SERVICES.subscribers, loop: (name, intervalMs, tick) => loops.push({ name: `${service}.${name}`, intervalMs, tick }) });
     handlers.set(service, wrapHandlers(impl.contract, api as Record<string, Handler>, delays[service]));
   }
 
-  const hosted = group.services.map((service) => ({ contract: IMPLEMENTATIONS[service].contract, handlers: handlers.get(service)! }));
+  const hosted = group.services.map((service) => ({ contract: SERVICES.implementation(service).contract, handlers: handlers.get(service)! }));
   const rpcServer = remote.transport && await remote.transport.serve(hosted.map((h) => h.contract), dispatcher(hosted, spec.strict), { port: spec.rpcPort, host: spec.listenHost })
     .catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' || /in use/i.test(e.message) ? new Error(`RPC port ${spec.rpcPort} of ${group.name} is already in use`) : e;
     });
   let phase: 'starting' | 'serving' | 'stopping' = 'starting';
   const gateway = handlers.get(FRONT_DOOR_SERVICE);
-  const door = gateway ? frontDoor(LOCAL_TRANSPORTS.inproc(IMPLEMENTATIONS[FRONT_DOOR_SERVICE].contract, gateway, spec.strict) as any) : undefined;
+  const door = gateway ? frontDoor(LOCAL_TRANSPORTS.inproc(SERVICES.implementation(FRONT_DOOR_SERVICE).contract, gateway, spec.strict) as any) : undefined;
   if (door) await door.listen(spec.gatewayPort, spec.listenHost);
 
   const checks: Record<string, Check> = {};
@@ -89,7 +89,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
 
   return {
     recorder,
-    local: (service) => LOCAL_TRANSPORTS.inproc(IMPLEMENTATIONS[service].contract, handlers.get(service)!, spec.strict),
+    local: (service) => LOCAL_TRANSPORTS.inproc(SERVICES.implementation(service).contract, handlers.get(service)!, spec.strict),
     readiness,
     startLoops() {
       for (const loop of loops) {
@@ -122,7 +122,7 @@ function buildOrder(group: Group): string[] {
   const visit = (service: string, path: string[]) => {
     if (order.includes(service) || !group.services.includes(service)) return;
     if (path.includes(service)) throw new Error(`dependency cycle: ${[...path, service].join(' → ')}`);
-    for (const dep of Object.values(IMPLEMENTATIONS[service].deps as Record<string, Contract>)) visit(dep.name, [...path, service]);
+    for (const dep of Object.values(SERVICES.implementation(service).deps as Record<string, Contract>)) visit(dep.name, [...path, service]);
     order.push(service);
   };
   for (const s of group.services) visit(s, []);

@@ -38,7 +38,7 @@ export interface ProcessSpec {
   /** Port of /health/live and /health/ready; 0 picks a free one. */
   healthPort: number;
   /** Database URL of each domain that has a service in this process, and of no other. */
-  dbUrls: Partial<DbUrls>;
+  dbUrls: DbUrls;
   poolMax: number;
   httpConnections: number;
   injectDelay: string;
@@ -76,7 +76,7 @@ export function specFromEnv(env: NodeJS.ProcessEnv): ProcessSpec {
   const group = wiring.groups.find((g) => g.name === groupName);
   if (!group) throw new Error(`${PROCESS_ENV.group}=${groupName}: ${wiring.name} has the processes ${wiring.groups.map((g) => g.name).join(', ')}`);
   const remote = wiring.transport !== 'inproc';
-  const dbUrls: Partial<DbUrls> = {};
+  const dbUrls: DbUrls = {};
   for (const domain of domainsOf(group)) dbUrls[domain] = need(dbEnvVar(domain), `the URL of the ${domain} database (process ${group.name} hosts ${domain} services)`);
   return {
     wiring: wiring.name,

@@ -22,9 +22,9 @@ import { protoCodecs } from '../kit/proto.js';
 import { dispatcher } from '../kit/envelope.js';
 import type { Listener } from '../kit/transport.js';
 import { loadTransport } from '../kit/transports/index.js';
+import { SERVICES } from '../services.js';
 import { encodeRequest, errorShapeProblem, sendRaw, type RawAnswer, type RawRequest } from './raw-http.js';
 import { frontDoorRequest, malformedHttp, rpcRequest, valueFor, type Generated } from './request-arbitraries.js';
-import { IMPLEMENTATIONS } from './registry.js';
 import { startWiring, type RunningWiring } from './supervisor.js';
 import { frontDoorClient } from './testing.js';
 
@@ -111,7 +111,7 @@ for (const name of ['services/http', 'monolith']) {
     const tally = (tallies[name] = newTally());
 
     beforeAll(async () => {
-      await prepareDatabases(dbUrls, SIZE);
+      await prepareDatabases(dbUrls, SERVICES, SIZE);
       wiring = await startWiring({ wiring: name, dbUrls });
       door = port(wiring.gatewayUrl);
     });
@@ -173,7 +173,7 @@ for (const name of ['services/http', 'monolith']) {
       } finally {
         await client.close();
       }
-      const report = await checkInvariants(dbUrls);
+      const report = await checkInvariants(dbUrls, SERVICES);
       expect(report.checks.filter((c) => !c.ok)).toEqual([]);
       expect(wiring.exits()).toEqual([]);
     });
@@ -204,7 +204,7 @@ for (const name of ['services/http', 'monolith']) {
       }
       const again = await sendRaw(door, encodeRequest(post('/api/checkout', JSON.stringify({ lines: [{ sku, qty: 1 }], paymentToken: PAYMENT_OK }), checkoutHeaders(2, 'locked-1'))));
       expect(again.status, `the same key once the lock is gone: ${again.body}`).toBe(201);
-      expect((await checkInvariants(dbUrls)).checks.filter((c) => !c.ok)).toEqual([]);
+      expect((await checkInvariants(dbUrls, SERVICES)).checks.filter((c) => !c.ok)).toEqual([]);
     });
   });
 }
@@ -216,11 +216,11 @@ describe('a gRPC server hosting real services under hostile calls', () => {
   const statuses: Record<string, number> = {};
 
   beforeAll(async () => {
-    await prepareDatabases(dbUrls, SIZE);
+    await prepareDatabases(dbUrls, SERVICES, SIZE);
     const hosted = [Pricing, Catalog].map((contract) => {
       const db = servicePool(dbUrls.product, contract.name);
       pools.push(db);
-      const api = IMPLEMENTATIONS[contract.name].create({ deps: {}, db, loop: () => {} });
+      const api = SERVICES.implementation(contract.name).create({ deps: {}, db, loop: () => {} });
       return { contract, handlers: wrapHandlers(contract, api as Record<string, Handler>) };
     });
     server = await (await loadTransport('grpc')).serve(hosted.map((h) => h.contract), dispatcher(hosted), { port: 0, host: '127.0.0.1' });

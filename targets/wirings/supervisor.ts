@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DOMAIN_NAMES, dbEnvVar, type DbUrls } from '../db/domains.js';
+import { dbEnvVar, type DbUrls } from '../db/domains.js';
 import { DEFAULT_POOL_MAX } from '../db/pools.js';
 import type { EdgeStats } from '../kit/hops.js';
 import { parseInjectedDelays } from '../kit/handler.js';
+import { SERVICES } from '../services.js';
 import { domainsOf, groupOf, parseWiring, type Wiring } from './placement.js';
 import { DEFAULT_HTTP_CONNECTIONS, PROCESS_ENV, specToEnv, type ProcessSpec } from './process-env.js';
 import type { FromChild, ToChild } from './process.js';
@@ -148,7 +149,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
 
 /** The supervisor's environment without process settings of its own (a child gets exactly its spec's). */
 function inheritedEnv(): NodeJS.ProcessEnv {
-  const own = new Set<string>([...Object.values(PROCESS_ENV), ...DOMAIN_NAMES.map(dbEnvVar)]);
+  const own = new Set<string>([...Object.values(PROCESS_ENV), ...SERVICES.domains.map(dbEnvVar)]);
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !own.has(name)));
 }
 

@@ -3,15 +3,15 @@
 import pg from 'pg';
 import { Pool } from 'undici';
 import type { FrontDoorRequest } from '../../scenarios/requests.js';
-import { DOMAIN_NAMES, type DbUrls } from '../db/domains.js';
+import type { DbUrls } from '../db/domains.js';
 import { newCtx } from '../kit/ctx.js';
 import { remoteStub } from '../kit/envelope.js';
 import { HopRecorder } from '../kit/hops.js';
 import type { Peer } from '../kit/transport.js';
 import { loadTransport } from '../kit/transports/index.js';
+import { SERVICES } from '../services.js';
 import { startGroup } from './host.js';
 import { groupOf } from './placement.js';
-import { IMPLEMENTATIONS } from './registry.js';
 import type { RunningWiring } from './supervisor.js';
 
 export interface Answer { status: number; body: any; }
@@ -33,7 +33,7 @@ export function frontDoorClient(url: string) {
 /** md5 of every table's rows, per table, with volatile columns (timestamps, serial numbers) left out. */
 export async function stateFingerprint(urls: DbUrls): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const domain of DOMAIN_NAMES) {
+  for (const domain of SERVICES.domains) {
     const c = new pg.Client({ connectionString: urls[domain] });
     await c.connect();
     try {
@@ -62,7 +62,7 @@ export async function stateFingerprint(urls: DbUrls): Promise<Record<string, str
  * monolith/copy) — through a copy of the wiring's one process started here, under strict contracts.
  */
 export async function contractCaller(wiring: RunningWiring, dbUrls: DbUrls) {
-  const contractOf = (service: string) => IMPLEMENTATIONS[service].contract;
+  const contractOf = (service: string) => SERVICES.implementation(service).contract;
   const ctx = () => newCtx('contract-test', 5_000, 'test');
   if (wiring.wiring.transport === 'inproc') {
     const group = await startGroup({

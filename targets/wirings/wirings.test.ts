@@ -10,6 +10,7 @@ import { checkInvariants } from '../db/invariants.js';
 import { prepareDatabases } from '../db/prepare.js';
 import { PAYMENT_DECLINED, PAYMENT_OK, customerId, skuId, token, tokenExpired, type SeedSize } from '../db/seed-data.js';
 import { REMOTE_TRANSPORT_NAMES } from '../kit/transports/index.js';
+import { SERVICES } from '../services.js';
 import { DEPLOYED_WIRINGS, LADDER_WIRINGS } from './placement.js';
 import { startWiring, type RunningWiring } from './supervisor.js';
 import { contractCaller, frontDoorClient, stateFingerprint, type Answer } from './testing.js';
@@ -51,7 +52,7 @@ for (const name of WIRINGS) {
     const answers: Record<string, Answer> = {};
 
     beforeAll(async () => {
-      await prepareDatabases(dbUrls, SIZE);
+      await prepareDatabases(dbUrls, SERVICES, SIZE);
       wiring = await startWiring({ wiring: name, dbUrls, strictContracts: true });
       client = frontDoorClient(wiring.gatewayUrl);
     });
@@ -127,7 +128,7 @@ for (const name of WIRINGS) {
     });
 
     it('keeps every invariant and records per-hop timing on remote edges', async () => {
-      const report = await checkInvariants(dbUrls);
+      const report = await checkInvariants(dbUrls, SERVICES);
       expect(report.checks.filter((c) => !c.ok)).toEqual([]);
       const edges = (await wiring.stats()).flatMap((p) => p.edges);
       if (wiring.wiring.transport === 'inproc') expect(edges).toEqual([]);
@@ -144,7 +145,7 @@ for (const name of WIRINGS) {
       const race = await Promise.all([4, 5].map((c) => client.call('POST', '/api/checkout', auth(c, `race-${c}`), checkoutBody([{ sku: scarce, qty: 1 }]))));
       expect(race.map((a) => a.status).sort()).toEqual([201, 409]);
       expect(race.find((a) => a.status === 409)!.body.error.reason).toBe('OUT_OF_STOCK');
-      expect((await checkInvariants(dbUrls)).ok).toBe(true);
+      expect((await checkInvariants(dbUrls, SERVICES)).ok).toBe(true);
     });
   });
 }
@@ -165,7 +166,7 @@ describe('across wirings', () => {
 describe('deadlines', () => {
   for (const name of ['monolith', ...REMOTE_TRANSPORT_NAMES.map((t) => `services/${t}`)]) {
     it(`${name}: a deadline exceeded across a hop is a 504 DEADLINE_EXCEEDED, not a hang`, async () => {
-      await prepareDatabases(dbUrls, SIZE);
+      await prepareDatabases(dbUrls, SERVICES, SIZE);
       const wiring = await startWiring({ wiring: name, dbUrls, injectDelay: 'pricing=3000' });
       const client = frontDoorClient(wiring.gatewayUrl);
       try {
@@ -175,7 +176,7 @@ describe('deadlines', () => {
         expect(a.body.error.code).toBe('DEADLINE_EXCEEDED');
         // Shape, not speed: the answer comes at the deadline, long before the injected delay would end.
         expect(Date.now() - t0).toBeLessThan(3000);
-        expect((await checkInvariants(dbUrls)).ok).toBe(true);
+        expect((await checkInvariants(dbUrls, SERVICES)).ok).toBe(true);
       } finally {
         await client.close();
         await wiring.stop();

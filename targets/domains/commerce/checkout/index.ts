@@ -13,6 +13,7 @@ import { detached, type Ctx } from '../../../kit/ctx.js';
 import { invalid, precondition, ServiceError, TransportError, type Code } from '../../../kit/errors.js';
 import { implement, type ServiceDb } from '../../../kit/implement.js';
 import { shape } from '../../../kit/schema.js';
+import * as schema from './schema.js';
 
 const sha256hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const INT32_MAX = 2_147_483_647;
@@ -31,6 +32,7 @@ export default implement(
       catalog: Catalog, pricing: Pricing, promotion: Promotion, location: Location, shipping: Shipping,
       warehouse: Warehouse, payment: Payment, order: Order,
     },
+    schema,
   },
   ({ deps, db }) => {
     /** A compensation must run even when the request's own deadline is already gone. */
