@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['targets/**/*.test.ts', 'scripts/**/*.test.ts', 'scenarios/**/*.test.ts', 'reports/**/*.test.ts', 'results/*.test.ts'],
-    globalSetup: ['targets/db/test-database.ts'],
+    globalSetup: ['scripts/test-database.ts'],
     // Test files share one real Postgres server and reset its databases: run them one at a time.
     fileParallelism: false,
     testTimeout: 120_000,

@@ -1,5 +1,6 @@
 // Where the time goes on the checkout path: per edge, the price of the boundary (the caller's round
-// trip minus the callee's handler time), median over trials.
+// trip minus the callee's handler time), median over trials; per hop, against a bare chain's.
+import { perHopOverhead, type FloorRow } from '../results/floor.js';
 import type { EdgeResult, RunResult } from '../results/run.js';
 import { median } from './format.js';
 import { cellsOf, wiringsOf } from './summary.js';
@@ -39,5 +40,29 @@ export function checkoutBoundaries(run: RunResult): BoundaryPoint[] {
         calls: Math.round(median(es.map((e) => e.calls))!),
       };
     }).sort((a, b) => a.step - b.step || a.edge.localeCompare(b.edge));
+  });
+}
+
+/** Issue 11: splitbench's per-hop overhead should stay within this multiple of a bare chain's. */
+export const FLOOR_GOAL = 1.2;
+
+export interface FloorRatio {
+  floor: FloorRow;
+  /** The wiring's remote hops on the checkout path (its edges in this run). */
+  hops: number;
+  /** Per hop, µs: the mean over the checkout path's edges of each edge's median-over-trials percentile. */
+  kitUs?: { p50: number; p99: number };
+  /** kit p50 ÷ floor p50; absent when the two paths do not have the same hops (not comparable). */
+  ratio?: number;
+}
+
+/** Per remote wiring that ran beside a bare chain: its per-hop overhead p50 ÷ the chain's, both by perHopOverhead. */
+export function floorRatios(run: RunResult): FloorRatio[] {
+  const points = checkoutBoundaries(run);
+  return (run.floor ?? []).map((floor) => {
+    const own = points.filter((p) => p.wiring === floor.wiring);
+    const kitUs = own.length ? perHopOverhead(own.map((p) => ({ overheadUs: { p50: p.overheadP50Ms * 1000, p99: p.overheadP99Ms * 1000 } }))) : undefined;
+    const comparable = kitUs && own.length === floor.remoteHops && floor.perHopOverheadUs.p50 > 0;
+    return { floor, hops: own.length, kitUs, ratio: comparable ? kitUs.p50 / floor.perHopOverheadUs.p50 : undefined };
   });
 }

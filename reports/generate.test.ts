@@ -9,6 +9,8 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRun, RunFileError } from '../results/run-file.js';
 import type { RunResult } from '../results/run.js';
+import { FLOOR_GOAL, floorRatios, onCheckoutPath } from './boundary.js';
+import { median } from './format.js';
 import { generateReports } from './generate.js';
 import { runPage } from './run-page.js';
 import { spectrum } from './spectrum.js';
@@ -144,6 +146,46 @@ describe('figures derived from the run', () => {
     const html = runPage(run, 'x').html;
     expect(html).toContain('No per-request call records');
     expect(html).not.toContain('id="chart-tail"');
+  });
+});
+
+describe('the kit\'s own cost against a bare chain', () => {
+  const section = (run: RunResult) => runPage(run, 'x').html.match(/<section id="boundaries">(.*?)<\/section>/s)![1];
+
+  it('divides each remote wiring\'s per-hop overhead p50 (checkout path, median over trials) by the bare chain\'s at the same placement and transport', () => {
+    const run = fixture();
+    const rows = floorRatios(run);
+    expect(rows.map((r) => r.floor.wiring)).toEqual(['domains/http', 'domains/grpc', 'services/http', 'services/grpc']);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const r of rows) {
+      const byEdge = new Map<string, number[]>();
+      for (const c of run.cells.filter((x) => x.wiring === r.floor.wiring)) {
+        for (const e of c.edges.filter(onCheckoutPath)) byEdge.set(`${e.from}>${e.to}`, [...(byEdge.get(`${e.from}>${e.to}`) ?? []), e.overheadUs.p50]);
+      }
+      expect(r.hops, r.floor.wiring).toBe(r.floor.remoteHops);
+      expect(r.ratio, r.floor.wiring).toBeCloseTo(mean([...byEdge.values()].map((v) => median(v)!)) / mean(r.floor.edges.map((e) => e.overheadUs.p50)), 2);
+    }
+    // Fixture: the chain's overheads are the wiring's ÷ 4, 1.1, 5 and 2.5.
+    expect(rows.map((r) => (r.ratio! <= FLOOR_GOAL ? 'within' : 'over'))).toEqual(['over', 'within', 'over', 'over']);
+    const html = section(run);
+    expect(html).toContain(`goal ≤ ${FLOOR_GOAL}×`);
+    expect(html.match(/within the goal/g)).toHaveLength(1);
+    expect(html.match(/over the goal/g)).toHaveLength(3);
+    expect(html).toMatch(/<th scope="row">services\/grpc<\/th><td>21<\/td><td>11<\/td>/);
+    expect(html).toContain('Method: beside each remote wiring, a bare chain');
+  });
+
+  it('gives no ratio where the chain and the wiring did not cross the same hops', () => {
+    const run = fixture();
+    run.floor![0].remoteHops = 11;
+    expect(floorRatios(run)[0].ratio).toBeUndefined();
+    expect(section(run)).toContain('9 vs 11 <span class="ratio">not the same path</span>');
+  });
+
+  it('reads a run without a floor (older run.json) and says how to get one', () => {
+    const run = readRun(variant('no-floor', (r) => { delete r.floor; }));
+    expect(floorRatios(run)).toEqual([]);
+    expect(section(run)).toContain('This run has no bare-chain floor: <code>npm run bench -- --floor</code>');
   });
 });
 

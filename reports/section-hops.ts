@@ -1,7 +1,7 @@
 // Sections 5–7: where the time goes on the checkout path, estimated vs measured call costs, tail
 // amplification.
 import type { RunResult } from '../results/run.js';
-import { checkoutBoundaries } from './boundary.js';
+import { FLOOR_GOAL, checkoutBoundaries, floorRatios } from './boundary.js';
 import { boundaryChart, estimatesChart, tailChart } from './charts.js';
 import { ESTIMATES_SOURCE, estimateRows } from './estimates.js';
 import { MISSING, ms, num, percent, ratio, times, us } from './format.js';
@@ -27,7 +27,32 @@ export function boundarySection(run: RunResult): Section {
       const largest = own.reduce((a, b) => (b.overheadP50Ms > a.overheadP50Ms ? b : a));
       return [esc(w), String(own.length), ms(own.reduce((t, p) => t + p.overheadP50Ms, 0)), ms(own.reduce((t, p) => t + p.overheadP99Ms, 0)), `${esc(largest.edge)} ${ms(largest.overheadP50Ms)}`];
     }));
-  return { html: figure(chart, caption) + totals + none, charts: [chart] };
+  return { html: figure(chart, caption) + totals + none + floorBlock(run), charts: [chart] };
+}
+
+const FLOOR_METHOD = 'Method: beside each remote wiring, a bare chain (scripts/bench/chain.ts) with the wiring\'s processes and placement, so the same remote hops per checkout, ' +
+  'forwards a checkout-shaped request over the same transport (plain node:http + undici with JSON, grpc-js + protobufjs, or framed node:net) with nothing of splitbench: ' +
+  'no contracts, validation, deadlines, hop recorder, database or business code. It is driven by the same open-loop driver at the wiring\'s checkout rate and durations, and timed ' +
+  'like the wiring: the caller\'s round trip − the callee\'s handler time, which the callee sends back. Per hop = the mean over the path\'s remote hops of each hop\'s overhead p50 ' +
+  '(for the wiring, the median over trials first); the ratio is what splitbench adds per hop on top of the transport.';
+
+/** Splitbench's per-hop overhead ÷ the bare chain's at the same placement and transport (issue 11). */
+function floorBlock(run: RunResult): string {
+  const rows = floorRatios(run);
+  const title = `<h3>The kit's own cost: per-hop overhead ÷ a bare chain's (goal ≤ ${FLOOR_GOAL}×)</h3>`;
+  if (rows.length === 0) {
+    return `${title}<p class="note">This run has no bare-chain floor: <code>npm run bench -- --floor</code> runs one beside each remote wiring, and this table then says how much of each hop's overhead is splitbench's own.</p>`;
+  }
+  const body = rows.map(({ floor: f, hops, kitUs, ratio }) => [
+    esc(f.wiring), String(f.processes), hops === f.remoteHops ? String(hops) : `${hops} vs ${f.remoteHops} <span class="ratio">not the same path</span>`,
+    us(kitUs?.p50), us(f.perHopOverheadUs.p50),
+    ratio === undefined ? MISSING : `${times(ratio)}<span class="ratio">${ratio <= FLOOR_GOAL ? 'within the goal' : 'over the goal'}</span>`,
+    `${us(kitUs?.p99)} / ${us(f.perHopOverheadUs.p99)}`, `${ms(f.latencyMs.p50)} / ${ms(f.latencyMs.p99)}`, `${num(f.achievedRps)} of ${num(f.offeredRps)}`,
+  ]);
+  const ratios = table(['wiring', 'processes', 'remote hops per checkout', 'splitbench per hop (p50)', 'bare chain per hop (p50)', `ratio (goal ≤ ${FLOOR_GOAL}×)`,
+    'per hop p99: splitbench / bare chain', 'bare chain end to end p50 / p99', 'bare chain checkouts/s (achieved of offered)'], body);
+  const warnings = rows.flatMap(({ floor: f }) => f.warnings.map((w) => `<li>${esc(f.wiring)} (bare chain): ${esc(w)}</li>`));
+  return title + ratios + (warnings.length ? `<ul class="note">${warnings.join('')}</ul>` : '') + `<p class="note">${esc(FLOOR_METHOD)}</p>`;
 }
 
 export function estimatesSection(run: RunResult): Section {

@@ -79,6 +79,10 @@ const run = object({
   micro: list(microRow),
   saturation: optional(list(object({ wiring: string, connections: number, maxRps: number, latencyMs: object({ p50: number, p99: number, max: number }), errors: number, cost, start: cellStart, invariants: invariantReport, events }))),
   sweep: optional(list(object({ wiring: string, fraction: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number, start: cellStart, invariants: invariantReport, events }))),
+  floor: optional(list(object({
+    wiring: string, transport: string, processes: number, remoteHops: number, offeredRps: number, achievedRps: number, latencyMs: latency, errors: number, perHopOverheadUs: p50p99,
+    edges: list(object({ from: string, to: string, transport: string, calls: number, rttUs: p50p99, handlerUs: p50p99, overheadUs: p50p99 })), warnings: list(string),
+  }))),
 });
 
 export function checkRun(data: unknown): string[] {

@@ -4,8 +4,9 @@
 import type { CellStart } from '../targets/db/cell-start.js';
 import type { InvariantReport } from '../targets/db/invariant-report.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import type { FloorRow } from './floor.js';
 
-/** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors. */
+/** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors; later, optional: floor. */
 export const SCHEMA_VERSION = 2;
 
 /** The machine a run measured on (scripts/bench/environment.ts reads it). */
@@ -29,6 +30,8 @@ export interface RunResult {
   saturation?: SaturationRow[];
   /** Open-model latency at fractions of the monolith's maximum throughput (absent when not swept). */
   sweep?: SweepPoint[];
+  /** The bare chain beside each remote wiring (--floor; absent in runs without it): the floor of its per-hop overhead. */
+  floor?: FloorRow[];
   finishedAt: string;
 }
 
@@ -46,7 +49,8 @@ export interface Cell {
   trial: number;
   processes: number;
   startupMs: number;
-  settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
+  /** strictContracts: in-process calls checked against their contracts (tests); absent in run.json files before it existed. */
+  settings: { poolMax: number; httpConnections: number; injectDelay: string; strictContracts?: boolean; processes: number };
   /** How the cell's databases were brought to their starting state (absent in runs written before it was recorded). */
   start?: CellStart;
   driver: DriverResult;

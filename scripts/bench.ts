@@ -8,8 +8,12 @@ import { DB_HELP, openDatabases, type Databases } from '../targets/db/connect.js
 import { describeInvariants, type InvariantReport } from '../targets/db/invariant-report.js';
 import { DEFAULT_REPORTS_DIR, generateReports } from '../reports/generate.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
-import { HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
+import { SERVICES } from '../targets/services.js';
+import { DEPLOYED_WIRINGS, EXTRACT_HELP, HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
 import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn } from './bench/cell.js';
+import { floorScenario, runFloor } from './bench/chain.js';
+import type { FloorRow } from '../results/floor.js';
+import { FLOOR_METHOD, floorable, floorS, floorSummary } from './bench/floor.js';
 import { runDriverInChild } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
@@ -31,23 +35,24 @@ const SWEEP_POINT = { warmupS: 2, durationS: 6 };
 
 const PROFILES = {
   /** ≤ 90 s on 2 cores: short runs, few samples — a quick look, not a verdict. */
-  quick: { scenario: 'checkout-steady', durationS: 6, warmupS: 2, trials: 1, microS: 0.3, relayEvents: 5_000, saturation: false, sweep: false },
+  quick: { scenario: 'checkout-steady', durationS: 6, warmupS: 2, trials: 1, microS: 0.3, relayEvents: 5_000, saturation: false, sweep: false, floor: false },
   /** ≤ 5 minutes on 2 cores: the default comparison, with each wiring's maximum throughput. */
-  default: { scenario: 'checkout-steady', durationS: 15, warmupS: 3, trials: 1, microS: 1, relayEvents: 50_000, saturation: true, sweep: false },
+  default: { scenario: 'checkout-steady', durationS: 15, warmupS: 3, trials: 1, microS: 1, relayEvents: 50_000, saturation: true, sweep: false, floor: false },
   /** What the CI gate needs: interleaved repeated trials per cell. */
-  ci: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 5, microS: 0.5, relayEvents: 5_000, saturation: false, sweep: false },
+  ci: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 5, microS: 0.5, relayEvents: 5_000, saturation: false, sweep: false, floor: false },
   /** The scenario file as written, no shortening, plus saturation and the latency-vs-load sweep. */
-  full: { scenario: 'checkout-steady', durationS: undefined, warmupS: undefined, trials: 1, microS: 2, relayEvents: 50_000, saturation: true, sweep: true },
+  full: { scenario: 'checkout-steady', durationS: undefined, warmupS: undefined, trials: 1, microS: 2, relayEvents: 50_000, saturation: true, sweep: true, floor: true },
 } as const;
 type Profile = keyof typeof PROFILES;
 
 const USAGE = `usage: npm run bench -- [options]
   --profile quick|default|ci|full   run length (default: default, ≤ 5 min on 2 cores; quick ≤ 90 s)
-  --wirings a,b,…                   default: ${HEADLINE_WIRINGS.join(',')}; also ${LADDER_WIRINGS.join(', ')}, extract:<svc,…>/<http|grpc>
+  --wirings a,b,…                   default: ${HEADLINE_WIRINGS.join(',')}; also ${[...DEPLOYED_WIRINGS.filter((w) => !HEADLINE_WIRINGS.includes(w)), ...LADDER_WIRINGS].join(', ')}, ${EXTRACT_HELP}
   --scenario <name|file.json>       default: checkout-steady (scenarios/*.json)
   --driver builtin|k6|autocannon    builtin: open model, coordinated-omission corrected (default);
                                     autocannon: only the closed-model saturation runs
   --saturation / --no-saturation    find each wiring's maximum throughput (autocannon; default profile: on)
+  --floor / --no-floor              a bare chain beside each remote wiring: how much of its per-hop overhead is splitbench's (full profile: on)
   --sweep                           latency at ${SWEEP_FRACTIONS.map((f) => `${f * 100} %`).join(', ')} of the monolith's maximum throughput (full profile: on)
   --rate <req/s>                    override the scenario's constant rate
   --duration <s>                    override the measured duration (a --scenario file.json otherwise keeps its own
@@ -64,6 +69,7 @@ const { values } = args({
   driver: { type: 'string', default: 'builtin' }, rate: { type: 'string' }, duration: { type: 'string' }, trials: { type: 'string' },
   target: { type: 'string' }, 'inject-delay': { type: 'string' }, out: { type: 'string' }, db: { type: 'string', default: 'embedded' },
   'no-micro': { type: 'boolean', default: false }, saturation: { type: 'boolean' }, 'no-saturation': { type: 'boolean' }, sweep: { type: 'boolean' },
+  floor: { type: 'boolean' }, 'no-floor': { type: 'boolean' },
 }, USAGE);
 if (values.help) { console.log(USAGE); process.exit(0); }
 
@@ -121,19 +127,23 @@ const openCells = values.target || closedOnly ? [] : Array.from({ length: trials
 // The sweep's rates come from the monolith's maximum, so the monolith is saturated first whatever --wirings says.
 const saturated = values.target || !saturation ? [] : sweep && !wirings.includes('monolith') ? ['monolith', ...wirings] : wirings;
 const swept = values.target || !sweep ? [] : wirings;
-let plannedS = openCells.length * cellS + saturated.length * saturationS + swept.length * sweepS;
+// The bare chain runs beside a wiring this run starts, so not with --target or the closed model alone.
+const floorLoad = values.target || closedOnly || !(values.floor ?? (profile.floor && !values['no-floor'])) ? undefined : floorScenario(scenario);
+if (floorLoad === undefined && values.floor) log(`--floor: skipped (${values.target || closedOnly ? 'it needs the open-model cells of wirings this run starts' : `${scenario.name} sends no checkout`})`);
+const floored = floorLoad ? wirings.filter(floorable) : [];
+let plannedS = openCells.length * cellS + saturated.length * saturationS + swept.length * sweepS + (floorLoad ? floored.length * floorS(floorLoad) : 0);
 const status = (label: string, phase: string, extra = '') =>
   bar.update(`${label} · ${phase} · elapsed ${clock((Date.now() - began) / 1000)} · ~${clock(Math.max(0, plannedS))} left${extra}`);
 
 try {
   log(`splitbench ${runId}: ${describePlan()}, ${env.cores} × ${env.cpuModel}, node ${env.node}`);
   log(`${scenario.name}: ${durations}`);
-  const db: Databases | undefined = values.target ? undefined : await openDatabases(values.db, log);
+  const db: Databases | undefined = values.target ? undefined : await openDatabases(values.db, SERVICES.domains, log);
   if (db) shutdown.add(db.stop);
   let fresh: CellDatabases | undefined;
   if (db && openCells.length + saturated.length + swept.length > 0) {
     status('databases', 'seeding');
-    fresh = await cellDatabases(db, scenario.seed, log);
+    fresh = await cellDatabases(db, SERVICES, scenario.seed, log);
   }
   const base = (wiring: string, runTag: string) => ({ wiring, scenario, runTag, db: db!, fresh: fresh!, injectDelay: values['inject-delay'], onStop: (stop: () => Promise<void>) => shutdown.add(stop) });
 
@@ -144,6 +154,7 @@ try {
   }
 
   const cells: Cell[] = [];
+  const floors: FloorRow[] = [];
   for (const [i, { wiring, trial }] of openCells.entries()) {
     const label = `[${i + 1}/${openCells.length}] ${wiring}${trials > 1 ? ` trial ${trial}` : ''}`;
     const cell = await runCell({
@@ -154,6 +165,22 @@ try {
     cells.push(cell);
     plannedS -= cellS;
     bar.done(`${label}: ${summaryOf(cell.driver)}, invariants ${describeInvariants(cell.invariants)}`);
+    if (floorLoad && trial === 1 && floored.includes(wiring)) {
+      const floorLabel = `[${i + 1}/${openCells.length}] ${wiring}: bare chain`;
+      // A floor that fails costs the run its ratio for this wiring, not its measurements.
+      try {
+        const row = await runFloor({
+          wiring, scenario: floorLoad, runTag: `${runId}-floor-${i}`, onStop: (stop) => shutdown.add(stop),
+          onPhase: (phase) => status(floorLabel, phase),
+          onProgress: (p) => status(floorLabel, `${p.phase} ${Math.round(p.elapsedS)}/${Math.round(p.elapsedS + p.remainingS)} s`, rateAndP99(p)),
+        });
+        floors.push(row);
+        bar.done(`${floorLabel}: per hop ${row.perHopOverheadUs.p50} µs p50 over ${row.remoteHops} hops, end to end p50 ${row.latencyMs.p50} ms`);
+      } catch (e) {
+        bar.done(`${floorLabel}: failed, no ratio for this wiring: ${(e as Error).message}`);
+      }
+      plannedS -= floorS(floorLoad);
+    }
   }
 
   const saturationRows: SaturationRow[] = [];
@@ -208,9 +235,10 @@ try {
       method: 'open model (arrival rate), latency from the intended send time (coordinated omission corrected), HdrHistogram µs 3 significant digits; warm-up excluded; driver in its own process. ' +
         `Every cell starts from the same databases: ${fresh?.method === CLONE_METHOD ? 'seeded once per run into template databases, cloned per cell (CREATE DATABASE … TEMPLATE), then CHECKPOINT' : 'reseeded per cell, then VACUUM ANALYZE and CHECKPOINT'} (each cell's start.method). ` +
         `Saturation: autocannon, closed model, ${SATURATION.connections} requests in flight, ${SATURATION.durationS} s after ${SATURATION.warmupS} s warm-up, its latency correction off; latency from each response's hrtime. ` +
-        `Sweep: open model at ${SWEEP_FRACTIONS.join(', ')} × the monolith's maximum throughput, ${SWEEP_POINT.durationS} s each after ${SWEEP_POINT.warmupS} s warm-up, ascending, one started wiring per sweep.`,
+        `Sweep: open model at ${SWEEP_FRACTIONS.join(', ')} × the monolith's maximum throughput, ${SWEEP_POINT.durationS} s each after ${SWEEP_POINT.warmupS} s warm-up, ascending, one started wiring per sweep.` +
+        (floors.length ? ` ${FLOOR_METHOD}` : ''),
     },
-    cells, target: targetRuns, micro, saturation: saturationRows, sweep: sweepPoints, finishedAt: new Date().toISOString(),
+    cells, target: targetRuns, micro, saturation: saturationRows, sweep: sweepPoints, ...(floors.length ? { floor: floors } : {}), finishedAt: new Date().toISOString(),
   };
   // Readers (report, gate) reject a run that does not match the schema: find out now, not there.
   const problems = checkRun(run);
@@ -255,6 +283,7 @@ function describePlan(): string {
   const parts = [];
   if (values.target) parts.push(`driving ${values.target}`);
   if (openCells.length) parts.push(`${openCells.length} cell(s) × ~${cellS} s of ${scenario.name} (${describeArrival(scenario)}), driver ${drive === builtin ? 'builtin' : 'k6'}`);
+  if (floored.length) parts.push(`a bare chain beside ${floored.length} remote wiring(s)`);
   if (saturated.length) parts.push(`saturation of ${saturated.length} wiring(s) (autocannon, ${SATURATION.connections} in flight)`);
   if (swept.length) parts.push(`a ${SWEEP_FRACTIONS.length}-point sweep of ${swept.length} wiring(s)`);
   return `${parts.join('; ')}; ~${clock(plannedS)} planned`;
@@ -296,6 +325,7 @@ function printSummary(run: RunResult) {
     const warnings = [...new Set(run.cells.flatMap((c) => c.driver.warnings.map((w) => `${c.wiring}: ${w}`)))];
     for (const w of warnings) console.log(`  ! ${w}`);
   }
+  for (const line of floorSummary(run)) console.log(line);
   if (run.saturation?.length) {
     const mono = run.saturation.find((r) => r.wiring === 'monolith');
     console.log(`\nsaturation (closed model, ${SATURATION.connections} in flight, ${scenario.name} mix)`);

@@ -2,13 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderProto } from '../targets/kit/proto.js';
-import { CONTRACTS } from '../targets/contracts/index.js';
+import { SERVICES } from '../targets/services.js';
 
 export const PROTO_DIR = 'targets/contracts/proto';
 
 export function protoFiles(): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const contract of CONTRACTS) files[`${contract.domain}/${contract.name}.proto`] = renderProto(contract);
+  for (const contract of SERVICES.contracts) files[`${contract.domain}/${contract.name}.proto`] = renderProto(contract);
   return files;
 }
 

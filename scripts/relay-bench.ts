@@ -1,6 +1,7 @@
 // npm run relay-bench: events per second each wiring's outbox relay drains from a backlog (the same
 // rows as the "outbox" part of npm run bench's micro table).
 import { openDatabases, DB_HELP } from '../targets/db/connect.js';
+import { SERVICES } from '../targets/services.js';
 import { parseWiring } from '../targets/wirings/placement.js';
 import { args, fail, intFlag, log, onShutdown } from './cli.js';
 import { environment } from './bench/environment.js';
@@ -23,7 +24,7 @@ const bar = progress();
 const env = environment();
 try {
   log(`relay benchmark: ${events} events per wiring, ${wirings.join(', ')}; ${env.cores} × ${env.cpuModel}, node ${env.node}, load ${env.loadAverage.join(' ')}`);
-  const db = await openDatabases(values.db, log);
+  const db = await openDatabases(values.db, SERVICES.domains, log);
   shutdown.add(db.stop);
   let broken = false;
   for (const wiring of wirings) {

@@ -4,6 +4,7 @@
 import { DB_HELP, openDatabases } from '../targets/db/connect.js';
 import { prepareDatabases } from '../targets/db/prepare.js';
 import { DEFAULT_SEED } from '../targets/db/seed-data.js';
+import { SERVICES } from '../targets/services.js';
 import { args, intFlag, log, onShutdown } from './cli.js';
 
 const USAGE = `usage: npm run seed -- [--db embedded|compose|env|<url template>] [--skus ${DEFAULT_SEED.skus}] [--customers ${DEFAULT_SEED.customers}]
@@ -16,9 +17,9 @@ const shutdown = onShutdown();
 const size = { skus: intFlag(values.skus, 'skus', DEFAULT_SEED.skus), customers: intFlag(values.customers, 'customers', DEFAULT_SEED.customers) };
 try {
   const started = Date.now();
-  const db = await openDatabases(values.db, log);
+  const db = await openDatabases(values.db, SERVICES.domains, log);
   shutdown.add(db.stop);
-  await prepareDatabases(db.urls, size, log);
+  await prepareDatabases(db.urls, SERVICES, size, log);
   log(`seeded ${size.skus} SKUs and ${size.customers} customers into ${db.kind} in ${Date.now() - started} ms`);
   await shutdown.run(0);
 } catch (e) {

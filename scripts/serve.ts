@@ -2,12 +2,13 @@
 import { DB_HELP, openDatabases } from '../targets/db/connect.js';
 import { DEFAULT_SEED, PAYMENT_OK, skuId, token } from '../targets/db/seed-data.js';
 import { prepareDatabases } from '../targets/db/prepare.js';
-import { HEADLINE_WIRINGS, LADDER_WIRINGS } from '../targets/wirings/placement.js';
+import { SERVICES } from '../targets/services.js';
+import { DEPLOYED_WIRINGS, EXTRACT_HELP, LADDER_WIRINGS } from '../targets/wirings/placement.js';
 import { startWiring } from '../targets/wirings/supervisor.js';
 import { args, intFlag, log, onShutdown } from './cli.js';
 
 const USAGE = `usage: npm run serve -- --wiring <name> [--port 8080] [--db embedded] [--skus N] [--customers N] [--inject-delay svc=ms,…]
-  wirings: ${[...HEADLINE_WIRINGS, ...LADDER_WIRINGS].join(', ')}, extract:<svc,…>/<http|grpc>
+  wirings: ${[...DEPLOYED_WIRINGS, ...LADDER_WIRINGS].join(', ')}, ${EXTRACT_HELP}
   database: ${DB_HELP}`;
 
 const { values } = args({
@@ -22,10 +23,10 @@ const port = values.port === undefined ? 8080 : intFlag(values.port, 'port', 808
 
 try {
   const started = Date.now();
-  const db = await openDatabases(values.db, log);
+  const db = await openDatabases(values.db, SERVICES.domains, log);
   shutdown.add(db.stop);
   log(`database: ${db.kind}; migrating and seeding ${size.skus} SKUs, ${size.customers} customers…`);
-  await prepareDatabases(db.urls, size);
+  await prepareDatabases(db.urls, SERVICES, size);
   const wiring = await startWiring({ wiring: values.wiring!, dbUrls: db.urls, gatewayPort: port, injectDelay: values['inject-delay'], log });
   shutdown.add(wiring.stop);
   void wiring.died.then((why) => { log(`${why}; stopping`); void shutdown.run(1); });

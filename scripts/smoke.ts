@@ -9,6 +9,7 @@ import { describeInvariants } from '../targets/db/invariant-report.js';
 import { checkInvariants } from '../targets/db/invariants.js';
 import { prepareDatabases } from '../targets/db/prepare.js';
 import { DEFAULT_SEED } from '../targets/db/seed-data.js';
+import { SERVICES } from '../targets/services.js';
 import { HEADLINE_WIRINGS } from '../targets/wirings/placement.js';
 import { startWiring } from '../targets/wirings/supervisor.js';
 import { args, intFlag, log, onShutdown } from './cli.js';
@@ -29,13 +30,13 @@ const shutdown = onShutdown();
 interface Row { wiring: string; processes: number; startupMs: number; ok: number; declined: number; failed: number; p50: number; p99: number; returns: number; invariants: string; invariantsLine: string; }
 
 try {
-  const db = await openDatabases(values.db, log);
+  const db = await openDatabases(values.db, SERVICES.domains, log);
   shutdown.add(db.stop);
   const rows: Row[] = [];
   const began = Date.now();
   for (const [i, name] of wirings.entries()) {
     log(`[${i + 1}/${wirings.length}] ${name}: seeding… (elapsed ${((Date.now() - began) / 1000).toFixed(0)} s)`);
-    await prepareDatabases(db.urls, size);
+    await prepareDatabases(db.urls, SERVICES, size);
     const wiring = await startWiring({ wiring: name, dbUrls: db.urls, log });
     shutdown.add(wiring.stop);
     const pool = new Pool(wiring.gatewayUrl, { connections: concurrency });
@@ -60,7 +61,7 @@ try {
         const res = await send(pool, returnRequest(orderId, customerOfCheckout(n, size), 'smoke'));
         if (res.status === 201) counts.returns++; else { counts.failed++; log(`  return ${orderId}: ${res.status} ${JSON.stringify(res.json)}`); }
       }
-      const report = await checkInvariants(db.urls);
+      const report = await checkInvariants(db.urls, SERVICES);
       latenciesMs.sort((a, b) => a - b);
       rows.push({
         wiring: name, processes: wiring.pids.length, startupMs: wiring.startupMs, ...counts,

@@ -4,6 +4,7 @@
 import type { CellDatabases, CellStart } from '../../targets/db/cell-start.js';
 import type { Databases } from '../../targets/db/connect.js';
 import { checkInvariants, type InvariantReport } from '../../targets/db/invariants.js';
+import { SERVICES } from '../../targets/services.js';
 import { startWiring, type RunningWiring } from '../../targets/wirings/supervisor.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
@@ -99,7 +100,7 @@ async function withWiring<T>(opts: CellOptions, measure: (wiring: RunningWiring)
   try {
     const result = await Promise.race([measure(wiring), wiring.died.then((why) => { throw new Error(why); })]);
     opts.onPhase('invariants');
-    return { result, invariants: await checkInvariants(opts.db.urls), wiring, start };
+    return { result, invariants: await checkInvariants(opts.db.urls, SERVICES), wiring, start };
   } finally {
     await wiring.stop();
   }

@@ -6,6 +6,7 @@ import { checkoutRequest } from '../../scenarios/requests.js';
 import { checkInvariants } from '../../targets/db/invariants.js';
 import { prepareDatabases } from '../../targets/db/prepare.js';
 import type { SeedSize } from '../../targets/db/seed-data.js';
+import { SERVICES } from '../../targets/services.js';
 import { startWiring, type RunningWiring } from '../../targets/wirings/supervisor.js';
 import { frontDoorClient } from '../../targets/wirings/testing.js';
 import { eventLatency, outboxPosition, windowEnd } from './event-latency.js';
@@ -16,7 +17,7 @@ const dbUrls = inject('dbUrls');
 describe('event latency', () => {
   let wiring: RunningWiring;
   beforeAll(async () => {
-    await prepareDatabases(dbUrls, SIZE);
+    await prepareDatabases(dbUrls, SERVICES, SIZE);
     wiring = await startWiring({ wiring: 'domains/grpc', dbUrls });
   });
   afterAll(async () => { await wiring?.stop(); });
@@ -28,7 +29,7 @@ describe('event latency', () => {
       const from = await outboxPosition(dbUrls);
       for (let n = 0; n < 20; n++) expect((await client.send(checkoutRequest(n, SIZE, 'window'))).status).toBe(201);
       const end = await windowEnd(dbUrls, from);
-      expect((await checkInvariants(dbUrls)).ok).toBe(true);
+      expect((await checkInvariants(dbUrls, SERVICES)).ok).toBe(true);
       const e = await eventLatency(dbUrls, { from, ...end });
       expect(e.events).toBe(40);
       expect(e.all.latencyMs.count).toBe(40);

@@ -4,9 +4,9 @@
 // subscriber is commit → consumed. Both clocks are the database servers' (one server in the default
 // embedded set-up; one per domain on one host with compose), never a Node process's.
 import pg from 'pg';
-import { domainOf, type DbUrls } from '../../targets/db/domains.js';
+import type { DbUrls } from '../../targets/db/domains.js';
 import { quoteIdent } from '../../targets/db/prepare.js';
-import { SUBSCRIPTIONS } from '../../targets/domains/commerce/order/subscriptions.js';
+import { SERVICES } from '../../targets/services.js';
 import { encode, latencyMs, recordUs, usHistogram, type Histogram } from '../../results/histogram.js';
 import type { EventLatency } from '../../results/run.js';
 
@@ -40,9 +40,9 @@ export async function eventLatency(urls: DbUrls, window: { from: number; to: num
   const spanS = events.length > 1 ? (Math.max(...times) - Math.min(...times)) / 1e6 : 0;
   const lastConsumed = new Map<string, number>();
   const subscribers: EventLatency['subscribers'] = [];
-  for (const subscriber of new Set(Object.values(SUBSCRIPTIONS).flat())) {
-    const ids = events.filter((e) => (SUBSCRIPTIONS[e.type] ?? []).includes(subscriber)).map((e) => e.event_id);
-    const rows = ids.length === 0 ? [] : await withClient(urls[domainOf(subscriber)], async (c) => (await c.query(
+  for (const subscriber of new Set(Object.keys(SERVICES.subscribers).flatMap(SERVICES.consumersOf))) {
+    const ids = events.filter((e) => SERVICES.consumersOf(e.type).includes(subscriber)).map((e) => e.event_id);
+    const rows = ids.length === 0 ? [] : await withClient(urls[SERVICES.domainOf(subscriber)], async (c) => (await c.query(
       `SELECT event_id, ${EPOCH_US('processed_at')} AS processed_us FROM ${quoteIdent(subscriber)}.processed_events WHERE event_id = ANY($1::text[])`, [ids])).rows as { event_id: string; processed_us: number }[]);
     const h = usHistogram();
     for (const r of rows) {
@@ -54,7 +54,7 @@ export async function eventLatency(urls: DbUrls, window: { from: number; to: num
   }
   const all = usHistogram();
   for (const [id, at] of lastConsumed) recordUs(all, at - created.get(id)!);
-  const withSubscribers = events.filter((e) => (SUBSCRIPTIONS[e.type] ?? []).length > 0).length;
+  const withSubscribers = events.filter((e) => SERVICES.consumersOf(e.type).length > 0).length;
   return {
     events: events.length,
     arrivalPerS: spanS > 0 ? Math.round((events.length / spanS) * 10) / 10 : 0,

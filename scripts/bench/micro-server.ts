@@ -2,19 +2,20 @@
 // (two event loops, the kernel's loopback, wake-ups on both sides). Parent side: startEchoServer.
 // Child side: this file as the entry point; it leaves as soon as the IPC channel closes, so a
 // parent that dies for any reason takes its servers with it.
+import { dispatcher } from '../../targets/kit/envelope.js';
 import { wrapHandlers } from '../../targets/kit/handler.js';
+import { loadTransport } from '../../targets/kit/transports/index.js';
 import { compiledEntry, forkChild, isForkedMain } from '../../targets/wirings/child.js';
 import { Echo, echoApi } from './micro-echo.js';
 
-export type RemoteTransport = 'http' | 'grpc';
 type FromChild = { type: 'ready'; port: number } | { type: 'error'; message: string };
 
-export interface EchoServer { transport: RemoteTransport; port: number; pid: number; stop(): Promise<void>; }
+export interface EchoServer { transport: string; port: number; pid: number; stop(): Promise<void>; }
 
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 3_000;
 
-export async function startEchoServer(transport: RemoteTransport): Promise<EchoServer> {
+export async function startEchoServer(transport: string): Promise<EchoServer> {
   const child = forkChild(compiledEntry(import.meta.url), { name: `${transport} echo server`, args: [transport] });
   const stop = () => child.stop({ via: 'disconnect', graceMs: STOP_GRACE_MS });
   try {
@@ -33,15 +34,9 @@ async function childMain(transport: string) {
   // The parent is done with us (or gone), even before we were ready: close the listener and leave.
   process.once('disconnect', () => { void (server?.close() ?? Promise.resolve()).finally(() => process.exit(0)); });
   try {
-    const rpc = transport === 'http'
-      ? new (await import('../../targets/kit/transports/http.js')).HttpRpcServer()
-      : transport === 'grpc'
-        ? new (await import('../../targets/kit/transports/grpc.js')).GrpcRpcServer()
-        : undefined;
-    if (!rpc) throw new Error(`unknown transport "${transport}": expected http or grpc`);
-    rpc.add(Echo, wrapHandlers(Echo, echoApi));
-    server = rpc;
-    await send({ type: 'ready', port: await rpc.listen(0) });
+    const listener = await (await loadTransport(transport)).serve([Echo], dispatcher([{ contract: Echo, handlers: wrapHandlers(Echo, echoApi) }]), { port: 0, host: '127.0.0.1' });
+    server = listener;
+    await send({ type: 'ready', port: listener.port });
   } catch (e) {
     await send({ type: 'error', message: (e as Error).stack ?? String(e) });
     process.exit(1);

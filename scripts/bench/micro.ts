@@ -7,10 +7,12 @@ import { Bench, type Fn } from 'tinybench';
 import { Checkout } from '../../targets/contracts/commerce/checkout.js';
 import { newCtx } from '../../targets/kit/ctx.js';
 import { wrapHandlers, type Handler } from '../../targets/kit/handler.js';
+import { remoteStub } from '../../targets/kit/envelope.js';
 import { HopRecorder } from '../../targets/kit/hops.js';
+import { REMOTE_TRANSPORT_NAMES, loadTransport } from '../../targets/kit/transports/index.js';
 import { protoCodecs } from '../../targets/kit/proto.js';
 import { CONFIRM_ANSWER, Echo, echoApi } from './micro-echo.js';
-import { startEchoServer, type RemoteTransport } from './micro-server.js';
+import { startEchoServer } from './micro-server.js';
 import type { TimedMicroRow } from '../../results/run.js';
 
 export interface MicroOptions {
@@ -51,7 +53,7 @@ export async function runMicro(opts: MicroOptions = {}): Promise<TimedMicroRow[]
   await expectEcho(local.echo, 'in-process');
   rows.push(await measure({ name: 'in-process hop', kind: 'hop', transport: 'in-process' }, () => local.echo(CONFIRM_ANSWER, localCtx)));
 
-  for (const transport of ['http', 'grpc'] as const) rows.push(await remoteHop(transport, measure));
+  for (const transport of REMOTE_TRANSPORT_NAMES) rows.push(await remoteHop(transport, measure));
 
   rows.push(...(await serialization(measure)));
 
@@ -62,26 +64,17 @@ export async function runMicro(opts: MicroOptions = {}): Promise<TimedMicroRow[]
 type Measure = (spec: RowSpec, fn: Fn) => Promise<TimedMicroRow>;
 
 /** The echo served by a child process, called through the kit's client stub: the full remote binding. */
-async function remoteHop(transport: RemoteTransport, measure: Measure): Promise<TimedMicroRow> {
+async function remoteHop(transport: string, measure: Measure): Promise<TimedMicroRow> {
   const server = await startEchoServer(transport);
   let close = async () => {};
   try {
-    const recorder = new HopRecorder();
-    let stub: Record<string, Handler>;
-    if (transport === 'http') {
-      const http = await import('../../targets/kit/transports/http.js');
-      // One connection and one request in flight: the floor the MISSION_NOTES table measured.
-      const pool = http.httpPool(`http://127.0.0.1:${server.port}`, 1);
-      close = () => pool.close();
-      stub = http.httpClient(Echo, pool, recorder);
-    } else {
-      const grpc = await import('../../targets/kit/transports/grpc.js');
-      const channel = grpc.grpcChannel(`127.0.0.1:${server.port}`);
-      close = async () => channel.close();
-      stub = grpc.grpcClient(Echo, channel, recorder);
-    }
+    const remote = await loadTransport(transport);
+    // One connection and one request in flight: the floor the MISSION_NOTES table measured.
+    const peer = remote.dial(`127.0.0.1:${server.port}`, { connections: 1 });
+    close = () => peer.close();
+    const stub = remoteStub(Echo, peer, remote.name, new HopRecorder());
     await expectEcho(stub.echo, transport);
-    const name = transport === 'http' ? 'HTTP hop' : 'gRPC hop';
+    const name = `${remote.label} hop`;
     // A fresh 5 s deadline per call, as a request would carry: a stuck server fails the row instead of hanging it.
     return await measure({ name, kind: 'hop', transport }, () => stub.echo(CONFIRM_ANSWER, newCtx('micro', 5_000, 'bench')));
   } finally {

@@ -7,6 +7,7 @@ import { checkInvariants, type InvariantReport } from '../../targets/db/invarian
 import { prepareDatabases } from '../../targets/db/prepare.js';
 import { DEFAULT_SEED } from '../../targets/db/seed-data.js';
 import { RELAY_DEFAULTS } from '../../targets/domains/commerce/order/relay.js';
+import { SERVICES } from '../../targets/services.js';
 import { startWiring } from '../../targets/wirings/supervisor.js';
 import { writeBacklog } from './outbox-backlog.js';
 import type { PhaseProgress } from './progress.js';
@@ -25,7 +26,7 @@ export async function runRelayBench(opts: { wiring: string; events: number; urls
   const progress = (phase: RelayPhase, remainingEvents: number) =>
     opts.onProgress?.({ phase, elapsedS: (Date.now() - started) / 1000, remainingS: Number.NaN, remainingEvents });
   progress('seed', opts.events);
-  await prepareDatabases(opts.urls, DEFAULT_SEED);
+  await prepareDatabases(opts.urls, SERVICES, DEFAULT_SEED);
   progress('start', opts.events);
   const wiring = await startWiring({ wiring: opts.wiring, dbUrls: opts.urls });
   opts.onStop?.(wiring.stop);
@@ -49,7 +50,7 @@ export async function runRelayBench(opts: { wiring: string; events: number; urls
     const { rows } = await commerce.query('SELECT max(done_at) AS last FROM "order".outbox');
     const durationS = ((rows[0].last as Date).getTime() - committedAt.getTime()) / 1000;
     progress('invariants', 0);
-    const invariants = await checkInvariants(opts.urls);
+    const invariants = await checkInvariants(opts.urls, SERVICES);
     return {
       row: {
         name: `outbox relay, ${opts.wiring}`, kind: 'outbox', transport: opts.wiring, events, durationS: Math.round(durationS * 1000) / 1000,

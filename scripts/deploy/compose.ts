@@ -2,8 +2,9 @@
 // and k6 (profile "k6", started with `docker compose run`). Limits are service-level `cpus`/`mem_limit`,
 // which both Compose v2 and the Debian docker-compose 1.29 used by CI honour.
 import { COMPOSE_DB, composeHostPort } from '../../targets/db/connect.js';
-import { DOMAIN_NAMES, dbEnvVar, type Domain } from '../../targets/db/domains.js';
+import { dbEnvVar } from '../../targets/db/domains.js';
 import { SERVER_SETTINGS } from '../../targets/db/embedded.js';
+import { SERVICES } from '../../targets/services.js';
 import { DEFAULT_PORTS } from '../../targets/wirings/process-env.js';
 import { K6_DIR } from './k6.js';
 import { DATABASE_RESOURCES, IMAGES, K6_RESOURCES, SEED_RESOURCES, STOP_GRACE_S, processEnv, type ProcessPlan, type Resources, type WiringPlan } from './plan.js';
@@ -11,8 +12,8 @@ import { DATABASE_RESOURCES, IMAGES, K6_RESOURCES, SEED_RESOURCES, STOP_GRACE_S,
 /** The network alias of whichever process serves the front door (one wiring runs at a time). */
 export const FRONT_DOOR_HOST = 'frontdoor';
 
-const dbService = (domain: Domain) => `db-${domain}`;
-const networkDbUrl = (domain: Domain) => `postgres://${COMPOSE_DB.user}:${COMPOSE_DB.password}@${dbService(domain)}:5432/${domain}`;
+const dbService = (domain: string) => `db-${domain}`;
+const networkDbUrl = (domain: string) => `postgres://${COMPOSE_DB.user}:${COMPOSE_DB.password}@${dbService(domain)}:5432/${domain}`;
 /** A one-process wiring's container is named after the wiring; others after wiring and process. */
 export const containerName = (w: WiringPlan, p: ProcessPlan) => (w.processes.length === 1 ? w.slug : `${w.slug}-${p.group}`);
 
@@ -22,12 +23,12 @@ const probe = (test: string[]) => ({ test, interval: '5s', timeout: '3s', retrie
 
 export function composeFile(plan: WiringPlan[]) {
   const services: Record<string, object> = {};
-  for (const domain of DOMAIN_NAMES) {
+  for (const domain of SERVICES.domains) {
     services[dbService(domain)] = {
       image: IMAGES.postgres,
       command: ['postgres', ...SERVER_SETTINGS.flatMap((s) => ['-c', s])],
       environment: { POSTGRES_USER: COMPOSE_DB.user, POSTGRES_PASSWORD: COMPOSE_DB.password, POSTGRES_DB: domain },
-      ports: [`127.0.0.1:${composeHostPort(domain)}:5432`],
+      ports: [`127.0.0.1:${composeHostPort(SERVICES.domains, domain)}:5432`],
       // From Postgres 18 the image keeps its data under /var/lib/postgresql/<major>/docker: mount the parent.
       volumes: [`${dbService(domain)}:/var/lib/postgresql`],
       shm_size: '256m',
@@ -39,8 +40,8 @@ export function composeFile(plan: WiringPlan[]) {
     ...suiteImage,
     profiles: plan.map((w) => w.slug),
     command: ['node', 'dist/scripts/seed.js', '--db', 'env'],
-    environment: Object.fromEntries(DOMAIN_NAMES.map((d) => [dbEnvVar(d), networkDbUrl(d)])),
-    depends_on: Object.fromEntries(DOMAIN_NAMES.map((d) => [dbService(d), { condition: 'service_healthy' }])),
+    environment: Object.fromEntries(SERVICES.domains.map((d) => [dbEnvVar(d), networkDbUrl(d)])),
+    depends_on: Object.fromEntries(SERVICES.domains.map((d) => [dbService(d), { condition: 'service_healthy' }])),
     ...limits(SEED_RESOURCES),
   };
   for (const w of plan) {
@@ -73,5 +74,5 @@ export function composeFile(plan: WiringPlan[]) {
     volumes: [`./${K6_DIR}/scripts:/scripts:ro`, './results/k6:/results'],
     ...limits(K6_RESOURCES),
   };
-  return { services, volumes: Object.fromEntries(DOMAIN_NAMES.map((d) => [dbService(d), {}])) };
+  return { services, volumes: Object.fromEntries(SERVICES.domains.map((d) => [dbService(d), {}])) };
 }

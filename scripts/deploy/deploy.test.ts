@@ -9,8 +9,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenarios/scenario.js';
 import { openDatabases } from '../../targets/db/connect.js';
-import { DOMAIN_NAMES, dbEnvVar, domainOf } from '../../targets/db/domains.js';
+import { dbEnvVar } from '../../targets/db/domains.js';
 import { DEFAULT_SEED } from '../../targets/db/seed-data.js';
+import { SERVICES } from '../../targets/services.js';
 import { parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js';
 import { describeWith } from '../describe-with.js';
@@ -29,7 +30,7 @@ const PINNED = /^[a-z0-9./-]+:\d+(\.\d+)+[a-z0-9.-]*$/;
 
 /** The domains of the services a wiring places in a group, straight from the placement. */
 const ownDomains = (wiring: string, group: string) =>
-  [...new Set(parseWiring(wiring).groups.find((g) => g.name === group)!.services.map(domainOf))].sort();
+  [...new Set(parseWiring(wiring).groups.find((g) => g.name === group)!.services.map(SERVICES.domainOf))].sort();
 const dbVars = (names: string[]) => names.filter((n) => n.startsWith('SPLITBENCH_DB_')).sort();
 
 describe('generated deployment files', () => {
@@ -78,8 +79,8 @@ describeWith('docker-compose', 'docker-compose.yml (docker-compose config)', () 
 
   it('runs six pinned Postgres servers with healthchecks and named volumes, where --db compose finds them, and a pinned k6', async () => {
     const { services, volumes } = config();
-    const { urls } = await openDatabases('compose');
-    for (const d of DOMAIN_NAMES) {
+    const { urls } = await openDatabases('compose', SERVICES.domains);
+    for (const d of SERVICES.domains) {
       const db = services[`db-${d}`];
       expect(db.image).toMatch(PINNED);
       expect(db.healthcheck.test).toContain('pg_isready');
@@ -119,7 +120,7 @@ describeWith('kubectl', 'Kubernetes manifests (kubectl kustomize)', () => {
         for (const d of own) expect(env[dbEnvVar(d)].valueFrom.secretKeyRef, where).toEqual({ name: secret.metadata.name, key: d });
         expect(dep.spec.template.spec.securityContext.runAsNonRoot, where).toBe(true);
       }
-      expect(Object.keys(secret.data).sort()).toEqual([...DOMAIN_NAMES].sort());
+      expect(Object.keys(secret.data).sort()).toEqual([...SERVICES.domains].sort());
       // Peers are found by DNS name: a Service per remote process, and the front door for k6.
       const services = byKind(docs, 'Service');
       const podLabels = [...deployments, ...byKind(docs, 'StatefulSet')].map((d) => d.spec.template.metadata.labels);
@@ -131,7 +132,7 @@ describeWith('kubectl', 'Kubernetes manifests (kubectl kustomize)', () => {
       }
       expect(services.find((s) => s.metadata.name === 'frontdoor')?.spec.ports[0].port).toBe(DEFAULT_PORTS.gateway);
       const postgres = byKind(docs, 'StatefulSet');
-      expect(postgres).toHaveLength(DOMAIN_NAMES.length);
+      expect(postgres).toHaveLength(SERVICES.domains.length);
       for (const sts of postgres) {
         const c = sts.spec.template.spec.containers[0];
         expect(c.image).toMatch(PINNED);

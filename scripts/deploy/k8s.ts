@@ -4,8 +4,10 @@
 // process finds its peers by DNS name ("{group}:7000") and k6 finds the front door at "frontdoor:8080".
 // A component swaps the in-cluster databases for external ones.
 import { COMPOSE_DB } from '../../targets/db/connect.js';
-import { DOMAIN_NAMES, dbEnvVar, type Domain } from '../../targets/db/domains.js';
+import { dbEnvVar } from '../../targets/db/domains.js';
 import { SERVER_SETTINGS } from '../../targets/db/embedded.js';
+import { SERVICES } from '../../targets/services.js';
+import { parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS } from '../../targets/wirings/process-env.js';
 import { FRONT_DOOR_HOST } from './compose.js';
 import { DATABASE_RESOURCES, IMAGES, PRESTOP_S, SEED_RESOURCES, STOP_GRACE_S, processEnv, type ProcessPlan, type Resources, type WiringPlan } from './plan.js';
@@ -16,14 +18,14 @@ const POSTGRES_SECRET = 'splitbench-postgres';
 const DB_USER = COMPOSE_DB.user;
 
 export const namespaceOf = (w: WiringPlan) => `splitbench-${w.slug}`;
-const postgresName = (domain: Domain) => `postgres-${domain}`;
-const inClusterUrl = (domain: Domain) => `postgres://${DB_USER}:${COMPOSE_DB.password}@${postgresName(domain)}:5432/${domain}`;
+const postgresName = (domain: string) => `postgres-${domain}`;
+const inClusterUrl = (domain: string) => `postgres://${DB_USER}:${COMPOSE_DB.password}@${postgresName(domain)}:5432/${domain}`;
 const quantity = (r: Resources) => ({ cpu: `${r.milliCpu}m`, memory: `${r.memoryMiB}Mi` });
 /** requests = limits: each process gets exactly its share of the budget, in every wiring. */
 const resources = (r: Resources) => ({ requests: quantity(r), limits: quantity(r) });
 /** Argo CD applies a wiring in waves: databases, then the seed Job, then the processes. */
 const wave = (n: number) => ({ 'argocd.argoproj.io/sync-wave': String(n) });
-const dbUrlEnv = (domain: Domain) => ({ name: dbEnvVar(domain), valueFrom: { secretKeyRef: { name: DATABASES_SECRET, key: domain } } });
+const dbUrlEnv = (domain: string) => ({ name: dbEnvVar(domain), valueFrom: { secretKeyRef: { name: DATABASES_SECRET, key: domain } } });
 const kustomization = (body: object) => ({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...body });
 const nonRoot = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 };
 const lockedDown = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
@@ -33,13 +35,13 @@ export function baseKustomization() {
     labels: [{ pairs: { 'app.kubernetes.io/part-of': 'splitbench' } }],
     resources: ['postgres.yaml', 'seed-job.yaml'],
     secretGenerator: [
-      { name: DATABASES_SECRET, literals: DOMAIN_NAMES.map((d) => `${d}=${inClusterUrl(d)}`) },
+      { name: DATABASES_SECRET, literals: SERVICES.domains.map((d) => `${d}=${inClusterUrl(d)}`) },
       { name: POSTGRES_SECRET, literals: [`password=${COMPOSE_DB.password}`] },
     ],
   });
 }
 
-export function postgres(domain: Domain): object[] {
+export function postgres(domain: string): object[] {
   const name = postgresName(domain);
   const labels = { 'app.kubernetes.io/name': name, 'splitbench/domain': domain };
   const ready = { exec: { command: ['pg_isready', '-U', DB_USER, '-d', domain] } };
@@ -92,7 +94,7 @@ export function seedJob() {
           containers: [{
             name: 'seed', image: IMAGES.suite, imagePullPolicy: 'IfNotPresent',
             command: ['node', 'dist/scripts/seed.js', '--db', 'env'],
-            env: DOMAIN_NAMES.map(dbUrlEnv),
+            env: SERVICES.domains.map(dbUrlEnv),
             resources: resources(SEED_RESOURCES),
             securityContext: lockedDown,
           }],
@@ -142,7 +144,7 @@ export function processObjects(w: WiringPlan, p: ProcessPlan): object[] {
     },
   }];
   if (p.remote) {
-    const transport = w.wiring.endsWith('/grpc') ? 'grpc' : 'http';
+    const transport = parseWiring(w.wiring).transport;
     // Peers reach a process whether or not it is ready: readiness includes the peers' connections, and
     // processes that call each other (commerce ↔ platform in domains/*) would otherwise wait on each other
     // for ever. Readiness still gates what matters: the front door's Service.
@@ -172,14 +174,14 @@ export function externalDatabasesComponent() {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component',
     secretGenerator: [{ name: DATABASES_SECRET, behavior: 'replace', envs: ['databases.env'] }],
-    patches: DOMAIN_NAMES.flatMap((d) => ['StatefulSet', 'Service'].map((kind) => ({
+    patches: SERVICES.domains.flatMap((d) => ['StatefulSet', 'Service'].map((kind) => ({
       patch: `$patch: delete\napiVersion: ${kind === 'Service' ? 'v1' : 'apps/v1'}\nkind: ${kind}\nmetadata:\n  name: ${postgresName(d)}\n`,
     }))),
   };
 }
 
 export const externalDatabasesEnv = () =>
-  `# One URL per domain database; every process reads only its own domains' keys.\n${DOMAIN_NAMES.map((d) => `${d}=postgres://USER:PASSWORD@HOST:5432/${d}`).join('\n')}\n`;
+  `# One URL per domain database; every process reads only its own domains' keys.\n${SERVICES.domains.map((d) => `${d}=postgres://USER:PASSWORD@HOST:5432/${d}`).join('\n')}\n`;
 
 /** Argo CD app of apps: the root Application syncs one Application per wiring; each wiring is synced on demand (two at once would compete). */
 export function argoApplications(plan: WiringPlan[], repoURL: string) {

@@ -9,7 +9,7 @@ import {
   overlayKustomization, postgres, processObjects, seedJob,
 } from './k8s.js';
 import { deploymentPlan } from './plan.js';
-import { DOMAIN_NAMES } from '../../targets/db/domains.js';
+import { SERVICES } from '../../targets/services.js';
 
 /** Where Argo CD fetches this repository from: replace with your fork's URL. */
 export const ARGO_REPO_URL = 'https://github.com/YOUR-ORG/splitbench.git';
@@ -34,7 +34,7 @@ export function manifestFiles(): Record<string, string> {
   const files: Record<string, string> = {
     'docker-compose.yml': yaml(composeFile(plan)),
     [`${K8S_DIR}/base/kustomization.yaml`]: yaml(baseKustomization()),
-    [`${K8S_DIR}/base/postgres.yaml`]: yaml(...DOMAIN_NAMES.flatMap(postgres)),
+    [`${K8S_DIR}/base/postgres.yaml`]: yaml(...SERVICES.domains.flatMap(postgres)),
     [`${K8S_DIR}/base/seed-job.yaml`]: yaml(seedJob()),
     [`${K8S_DIR}/components/external-databases/kustomization.yaml`]: yaml(externalDatabasesComponent()),
     [`${K8S_DIR}/components/external-databases/databases.env`]: externalDatabasesEnv(),

@@ -2,9 +2,8 @@
 // (services, databases, ports, share of the budget, environment). docker-compose.yml and the
 // Kubernetes manifests are both rendered from this, so nobody writes 21 near-identical blocks by hand.
 import fs from 'node:fs';
-import type { Domain } from '../../targets/db/domains.js';
 import { DRAIN_MS, STOP_DEADLINE_MS } from '../../targets/wirings/host.js';
-import { HEADLINE_WIRINGS, domainsOf, groupOf, parseWiring } from '../../targets/wirings/placement.js';
+import { DEPLOYED_WIRINGS, domainsOf, groupOf, parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js';
 
 /** Pinned images. The Postgres minor matches the embedded server the suite runs locally (18.4). */
@@ -43,7 +42,7 @@ export interface ProcessPlan {
   group: string;
   services: string[];
   /** Databases it gets a URL for: those of its own services' domains, no other. */
-  domains: Domain[];
+  domains: string[];
   hostsGateway: boolean;
   /** It serves RPC (the wiring's transport is http or grpc). */
   remote: boolean;
@@ -60,7 +59,7 @@ export interface WiringPlan {
 export const slugOf = (wiring: string) => wiring.replace(/\//g, '-');
 
 export function deploymentPlan(): WiringPlan[] {
-  return HEADLINE_WIRINGS.map((name) => {
+  return DEPLOYED_WIRINGS.map((name) => {
     const wiring = parseWiring(name);
     const gateway = groupOf(wiring, 'gateway');
     const n = wiring.groups.length;

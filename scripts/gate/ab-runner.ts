@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { openDatabases } from '../../targets/db/connect.js';
-import { DOMAIN_NAMES, dbEnvVar } from '../../targets/db/domains.js';
+import { dbEnvVar } from '../../targets/db/domains.js';
+import { SERVICES } from '../../targets/services.js';
 import { clock } from '../bench/progress.js';
 import type { RunResult } from '../../results/run.js';
 import { abbaSchedule, type Side } from './ab-schedule.js';
@@ -85,12 +86,12 @@ export async function withTrials(plan: Pick<AbPlan, 'scenario' | 'db' | 'outDir'
   fs.mkdirSync(plan.outDir, { recursive: true });
   const scenarioFile = path.join(plan.outDir, 'scenario.json');
   fs.writeFileSync(scenarioFile, JSON.stringify(plan.scenario, null, 1));
-  const db = await openDatabases(plan.db, plan.log);
+  const db = await openDatabases(plan.db, SERVICES.domains, plan.log);
   plan.onStop(db.stop);
   const running = { child: undefined as ChildProcess | undefined };
   // SIGTERM lets the trial's bench stop its own wiring processes, as on its own Ctrl-C.
   plan.onStop(async () => { running.child?.kill('SIGTERM'); });
-  const dbEnv = Object.fromEntries(DOMAIN_NAMES.map((d) => [dbEnvVar(d), db.urls[d]]));
+  const dbEnv = Object.fromEntries(SERVICES.domains.map((d) => [dbEnvVar(d), db.urls[d]]));
   try {
     await work((t) => runBench(t, scenarioFile, plan.scenario.durationS, dbEnv, running));
   } finally {

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DOMAIN_NAMES, dbEnvVar } from '../../targets/db/domains.js';
+import { dbEnvVar } from '../../targets/db/domains.js';
+import { SERVICES } from '../../targets/services.js';
 import type { GateResult } from '../../results/gate.js';
 import type { RunResult } from '../../results/run.js';
 import { prepareBaseTree } from './base-tree.js';
@@ -24,7 +25,7 @@ fs.writeFileSync(scenario, JSON.stringify({
   seed: { skus: 1000, customers: 100 }, maxInFlight: 64, timeoutMs: 5000, slo: {},
 }));
 
-const dbEnv = Object.fromEntries(DOMAIN_NAMES.map((d) => [dbEnvVar(d), inject('dbUrls')[d]]));
+const dbEnv = Object.fromEntries(SERVICES.domains.map((d) => [dbEnvVar(d), inject('dbUrls')[d]]));
 const node = (script: string, args: string[]) =>
   spawnSync(process.execPath, [path.resolve('dist/scripts', script), ...args], { encoding: 'utf8', env: { ...process.env, ...dbEnv }, timeout: 300_000 });
 

@@ -3,8 +3,8 @@
 // wrote; without a server to create databases on, every cell reseeds instead.
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { SERVICES } from '../services.js';
 import { CLONE_METHOD, RESEED_METHOD, cellDatabases } from './cell-start.js';
-import { DOMAIN_NAMES } from './domains.js';
 import { prepareDatabases } from './prepare.js';
 
 const dbUrls = inject('dbUrls');
@@ -33,7 +33,7 @@ afterAll(async () => {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
-    for (const d of DOMAIN_NAMES) {
+    for (const d of SERVICES.domains) {
       const t = `${d}_template`;
       if ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [t])).rowCount) {
         await c.query(`ALTER DATABASE ${t} WITH IS_TEMPLATE false`);
@@ -47,10 +47,10 @@ afterAll(async () => {
 
 describe('cellDatabases', () => {
   it('on a server it may create databases on: clones of one seed, identical per cell, quiet, undoing what a cell wrote', async () => {
-    await prepareDatabases(dbUrls, SIZE);
+    await prepareDatabases(dbUrls, SERVICES, SIZE);
     const seeded = await fingerprint();
 
-    const fresh = await cellDatabases({ urls: dbUrls, adminUrl }, SIZE);
+    const fresh = await cellDatabases({ urls: dbUrls, adminUrl }, SERVICES, SIZE);
     expect(fresh.method).toBe(CLONE_METHOD);
     expect(await fresh.reset()).toMatchObject({ method: CLONE_METHOD });
     expect(await fingerprint()).toEqual(seeded);
@@ -70,16 +70,16 @@ describe('cellDatabases', () => {
 
     // The templates take no connection (a clone would fail while one is open).
     const templates = await query(adminUrl, `SELECT datname, datallowconn, datistemplate FROM pg_database WHERE datname LIKE '%\\_template' ORDER BY datname`);
-    expect(templates).toEqual(DOMAIN_NAMES.map((d) => `${d}_template`).sort().map((datname) => ({ datname, datallowconn: false, datistemplate: true })));
+    expect(templates).toEqual(SERVICES.domains.map((d) => `${d}_template`).sort().map((datname) => ({ datname, datallowconn: false, datistemplate: true })));
 
     // A second run re-seeds its templates over the first run's.
-    const again = await cellDatabases({ urls: dbUrls, adminUrl }, SIZE);
+    const again = await cellDatabases({ urls: dbUrls, adminUrl }, SERVICES, SIZE);
     await again.reset();
     expect(await fingerprint()).toEqual(seeded);
   });
 
   it('without one (compose, env, URL): every cell reseeds, vacuums and checkpoints', async () => {
-    const fresh = await cellDatabases({ urls: dbUrls }, SIZE);
+    const fresh = await cellDatabases({ urls: dbUrls }, SERVICES, SIZE);
     expect(fresh.method).toBe(RESEED_METHOD);
     await query(dbUrls.logistics, `UPDATE warehouse.stock SET on_hand = 0 WHERE sku = 'SKU-000002'`);
     expect(await fresh.reset()).toMatchObject({ method: RESEED_METHOD });

@@ -6,7 +6,8 @@
 // when measuring starts. Elsewhere (compose, env, URL: servers where the suite may not create
 // databases) every cell reseeds, then VACUUM ANALYZE and, where permitted, a checkpoint.
 import pg from 'pg';
-import { DOMAIN_NAMES, type DbUrls, type Domain } from './domains.js';
+import type { ServiceList } from '../kit/service-list.js';
+import type { DbUrls } from './domains.js';
 import { prepareDatabases, quoteIdent, redact } from './prepare.js';
 import type { SeedSize } from './seed-data.js';
 
@@ -17,23 +18,24 @@ export const RESEED_METHOD = 'reseed + vacuum analyze + checkpoint';
 export interface CellStart { method: string; ms: number; }
 export interface CellDatabases { method: string; reset(): Promise<CellStart>; }
 
-export async function cellDatabases(db: { urls: DbUrls; adminUrl?: string }, size: SeedSize, log: (m: string) => void = () => {}): Promise<CellDatabases> {
-  if (!db.adminUrl) return { method: RESEED_METHOD, reset: () => reseed(db.urls, size) };
+export async function cellDatabases(db: { urls: DbUrls; adminUrl?: string }, services: ServiceList, size: SeedSize, log: (m: string) => void = () => {}): Promise<CellDatabases> {
+  if (!db.adminUrl) return { method: RESEED_METHOD, reset: () => reseed(db.urls, services, size) };
   const adminUrl = db.adminUrl;
-  const names = Object.fromEntries(DOMAIN_NAMES.map((d) => [d, databaseOf(db.urls[d])])) as Record<Domain, string>;
-  const templates = Object.fromEntries(DOMAIN_NAMES.map((d) => [d, `${names[d]}_template`])) as Record<Domain, string>;
+  const domains = services.domains;
+  const names = Object.fromEntries(domains.map((d) => [d, databaseOf(db.urls[d])]));
+  const templates = Object.fromEntries(domains.map((d) => [d, `${names[d]}_template`]));
   const started = Date.now();
   await withClient(adminUrl, async (c) => {
-    for (const d of DOMAIN_NAMES) {
+    for (const d of domains) {
       await dropDatabase(c, templates[d]);
       await c.query(`CREATE DATABASE ${quoteIdent(templates[d])}`);
     }
   });
-  const templateUrls = Object.fromEntries(DOMAIN_NAMES.map((d) => [d, withDatabase(db.urls[d], templates[d])])) as DbUrls;
-  await prepareDatabases(templateUrls, size);
+  const templateUrls = Object.fromEntries(domains.map((d) => [d, withDatabase(db.urls[d], templates[d])]));
+  await prepareDatabases(templateUrls, services, size);
   // No connection may be open to a template while it is cloned: refuse them all from now on.
   await withClient(adminUrl, async (c) => {
-    for (const d of DOMAIN_NAMES) await c.query(`ALTER DATABASE ${quoteIdent(templates[d])} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true`);
+    for (const d of domains) await c.query(`ALTER DATABASE ${quoteIdent(templates[d])} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true`);
   });
   log(`seeded template databases once for this run (${size.skus} SKUs, ${size.customers} customers) in ${Date.now() - started} ms`);
   return {
@@ -41,7 +43,7 @@ export async function cellDatabases(db: { urls: DbUrls; adminUrl?: string }, siz
     async reset() {
       const t0 = Date.now();
       await withClient(adminUrl, async (c) => {
-        for (const d of DOMAIN_NAMES) {
+        for (const d of domains) {
           await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(names[d])} WITH (FORCE)`);
           await c.query(`CREATE DATABASE ${quoteIdent(names[d])} TEMPLATE ${quoteIdent(templates[d])}`);
         }
@@ -52,11 +54,11 @@ export async function cellDatabases(db: { urls: DbUrls; adminUrl?: string }, siz
   };
 }
 
-async function reseed(urls: DbUrls, size: SeedSize): Promise<CellStart> {
+async function reseed(urls: DbUrls, services: ServiceList, size: SeedSize): Promise<CellStart> {
   const t0 = Date.now();
-  await prepareDatabases(urls, size);
+  await prepareDatabases(urls, services, size);
   // One checkpoint per server; a role without the right to checkpoint gets the rest of the method.
-  const servers = new Map(DOMAIN_NAMES.map((d) => [serverOf(urls[d]), urls[d]]));
+  const servers = new Map(services.domains.map((d) => [serverOf(urls[d]), urls[d]]));
   let denied = false;
   for (const url of servers.values()) {
     await withClient(url, async (c) => {

@@ -1,25 +1,8 @@
-// The six domain databases and which services own a schema in each (DESIGN.md, "The topology").
-export const DOMAINS = {
-  commerce: ['checkout', 'order', 'payment'],
-  product: ['catalog', 'pricing', 'promotion', 'search'],
-  logistics: ['warehouse', 'fulfillment', 'shipping', 'location'],
-  postpurchase: ['return', 'loyalty', 'review'],
-  identity: ['auth', 'user', 'customer'],
-  platform: ['gateway', 'analytics', 'notification', 'operations'],
-} as const;
+// One database per domain. Which domains there are is the service list's to say (targets/services.ts):
+// db code is handed them by its callers, so that it never depends on the services it stores.
 
-export type Domain = keyof typeof DOMAINS;
-export const DOMAIN_NAMES = Object.keys(DOMAINS) as Domain[];
-export const SERVICE_NAMES = DOMAIN_NAMES.flatMap((d) => [...DOMAINS[d]]) as string[];
-
-export function domainOf(service: string): Domain {
-  const domain = DOMAIN_NAMES.find((d) => (DOMAINS[d] as readonly string[]).includes(service));
-  if (!domain) throw new Error(`unknown service "${service}"; services are: ${SERVICE_NAMES.join(', ')}`);
-  return domain;
-}
-
-/** Connection URL of each domain's database. */
-export type DbUrls = Record<Domain, string>;
+/** Connection URL of each domain's database, by domain name. */
+export type DbUrls = Record<string, string>;
 
 /** The environment variable holding a domain's database URL (--db env, and every containerised process). */
-export const dbEnvVar = (domain: Domain) => `SPLITBENCH_DB_${domain.toUpperCase()}`;
+export const dbEnvVar = (domain: string) => `SPLITBENCH_DB_${domain.toUpperCase()}`;

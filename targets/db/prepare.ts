@@ -1,14 +1,14 @@
 // Brings every domain database to a known state before a wiring starts: each service's schema is
 // dropped, migrated and seeded afresh, so repeated runs never collide on ids or idempotency keys.
 import pg from 'pg';
-import { DOMAIN_NAMES, DOMAINS, type DbUrls } from './domains.js';
+import type { ServiceList } from '../kit/service-list.js';
+import type { DbUrls } from './domains.js';
 import type { SeedSize } from './seed-data.js';
-import { SERVICE_SCHEMAS } from './service-schemas.js';
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-export async function prepareDatabases(urls: DbUrls, size: SeedSize, log: (m: string) => void = () => {}) {
-  await Promise.all(DOMAIN_NAMES.map(async (domain) => {
+export async function prepareDatabases(urls: DbUrls, services: ServiceList, size: SeedSize, log: (m: string) => void = () => {}) {
+  await Promise.all(services.domains.map(async (domain) => {
     const client = new pg.Client({ connectionString: urls[domain] });
     try {
       await client.connect();
@@ -16,9 +16,9 @@ export async function prepareDatabases(urls: DbUrls, size: SeedSize, log: (m: st
       throw new Error(`database for domain "${domain}" is unreachable at ${redact(urls[domain])}: ${(e as Error).message}`);
     }
     try {
-      for (const service of DOMAINS[domain]) {
+      for (const service of services.servicesIn(domain)) {
         const started = Date.now();
-        const schema = SERVICE_SCHEMAS[service];
+        const { schema } = services.implementation(service);
         await client.query('BEGIN');
         await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(service)} CASCADE`);
         await client.query(`CREATE SCHEMA ${quoteIdent(service)}`);

@@ -1,7 +1,10 @@
 // The deterministic facts every service seeds from, so that catalog, pricing, warehouse, search and
 // the identity services agree on the same SKUs and customers without reading each other's tables.
+import type { SeedSize } from '../kit/implement.js';
 
-export interface SeedSize { skus: number; customers: number; }
+// Defined with the seed hook it sizes; exported here too, for whatever seeds or reads the seed.
+export type { SeedSize };
+
 export const DEFAULT_SEED: SeedSize = { skus: 10_000, customers: 1_000 };
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');

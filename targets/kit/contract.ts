@@ -6,7 +6,7 @@ import type { Infer, MsgSchema } from './schema.js';
 export interface Rpc<I extends MsgSchema<any> = MsgSchema<any>, O extends MsgSchema<any> = MsgSchema<any>> {
   input: I;
   output: O;
-  /** Error reasons this method may raise on purpose (documentation and tests). */
+  /** Error reasons this method may raise: its own and those it passes on; strict mode refuses any other (envelope.ts). */
   errors: string[];
   /** Safe to retry: a transport may repeat it after a connection failure. */
   idempotent: boolean;
@@ -26,6 +26,9 @@ export function rpc<I extends MsgSchema<any>, O extends MsgSchema<any>>(
 ): Rpc<I, O> {
   return { input: def.input, output: def.output, errors: def.errors ?? [], idempotent: def.idempotent ?? false };
 }
+
+/** A method's error reasons: its own and those it passes on from its callees, each once. */
+export const reasons = (...lists: (string | readonly string[])[]): string[] => [...new Set(lists.flat())];
 
 export function service<M extends Record<string, Rpc>>(fullName: string, methods: M): Contract<M> {
   const parts = fullName.split('.');

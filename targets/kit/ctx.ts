@@ -27,6 +27,12 @@ export function ensureTime(ctx: Ctx, what: string): number {
   return left;
 }
 
+/**
+ * The same request and caller with a deadline of its own, from now: for work that must run even when
+ * the request's deadline is what failed it (a compensation, settling an attempt).
+ */
+export const detached = (ctx: Ctx, ms: number): Ctx => ({ ...ctx, deadline: Date.now() + ms });
+
 export const asCaller = (ctx: Ctx, caller: string): Ctx => (ctx.caller === caller ? ctx : { ...ctx, caller });
 
 /** A caller's remaining time as received on the wire: milliseconds in (0, MAX_TIMEOUT_MS]; anything else names what came. */

@@ -47,6 +47,15 @@ export const GRPC_STATUS: Record<Code, number> = {
 };
 export const CODE_BY_GRPC_STATUS = Object.fromEntries(Object.entries(GRPC_STATUS).map(([c, s]) => [s, c])) as Record<number, Code>;
 
+/**
+ * Reasons any method may raise without declaring them: the boundary's own (bad input, a lost
+ * deadline, a transport failure, an unexpected error), not the business's.
+ */
+export const GENERIC_REASONS: ReadonlySet<string> = new Set([
+  'INVALID_INPUT', 'MALFORMED_JSON', 'MALFORMED_MESSAGE', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NO_ROUTE',
+  'DEADLINE_EXCEEDED', 'TRANSPORT', 'INTERNAL', 'CONTRACT_BROKEN', 'UNDECLARED_ERROR',
+]);
+
 export const isCode = (value: unknown): value is Code => typeof value === 'string' && value in STATUS_BY_CODE;
 
 /** Anything thrown becomes a ServiceError; unexpected ones become INTERNAL without leaking stack traces. */

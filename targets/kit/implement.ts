@@ -1,7 +1,8 @@
-// An implementation names its contract and the contracts it depends on. It never learns whether a
-// dependency is in this process or across the network: the wiring resolves that once, at start.
+// An implementation names its contract, the contracts it depends on, its schema and the events it
+// consumes. It never learns whether a dependency is in this process or across the network: the wiring
+// resolves that once, at start.
 import type pg from 'pg';
-import type { Api, Contract } from './contract.js';
+import type { Api, Contract, In } from './contract.js';
 import type { Ctx } from './ctx.js';
 
 /**
@@ -14,6 +15,23 @@ export type ServiceDb = pg.Pool & { query(config: pg.QueryConfig, ctx: Pick<Ctx,
 
 export type Deps<D extends Record<string, Contract>> = { [K in keyof D]: Api<D[K]> };
 
+/** How much every service seeds (db/seed-data.ts has the facts it seeds from). */
+export interface SeedSize { skus: number; customers: number; }
+
+/** A service's own Postgres schema: migrations run in order on an empty schema, then the seed. */
+export interface ServiceSchema { migrations: string[]; seed(db: pg.ClientBase, size: SeedSize): Promise<void>; }
+
+/** The methods of a contract that take a batch of events: what a subscription may name. */
+type BatchMethod<C extends Contract> = {
+  [K in keyof C['methods']]: In<C['methods'][K]> extends { events: unknown[] } ? K : never;
+}[keyof C['methods']] & string;
+
+/** The events a service consumes, each with the method that takes a batch of them: { 'order.created': 'onOrdersCreated' }. */
+export type Subscriptions<C extends Contract = Contract> = Record<string, BatchMethod<C>>;
+
+/** Every event type's consumers, each with its batch method (event → service → method), derived from all services' subscriptions. */
+export type Subscribers = Record<string, Record<string, string>>;
+
 export interface ServiceEnv<D extends Record<string, Contract>> {
   deps: Deps<D>;
   /** This service's pool on its domain database; search_path is the service's own schema. */
@@ -25,18 +43,23 @@ export interface ServiceEnv<D extends Record<string, Contract>> {
   loop(name: string, intervalMs: number, tick: (stopping: AbortSignal) => Promise<unknown>): void;
   /** A pool of its own on the same schema (e.g. for a loop), apart from the one requests use; closed at stop. */
   ownDb(max: number): pg.Pool;
+  /** Who consumes which event: what a service with an outbox delivers to. */
+  subscribers: Subscribers;
 }
 
 export interface Implementation<C extends Contract = Contract, D extends Record<string, Contract> = Record<string, Contract>> {
   contract: C;
   deps: D;
+  schema: ServiceSchema;
+  subscriptions: Subscriptions<C>;
   create(env: ServiceEnv<D>): Api<C>;
 }
 
+/** Everything about one service in one object: what targets/services.ts lists. */
 export function implement<C extends Contract, D extends Record<string, Contract>>(
   contract: C,
-  options: { deps: D },
+  options: { deps: D; schema: ServiceSchema; subscriptions?: Subscriptions<C> },
   create: (env: ServiceEnv<D>) => Api<C>,
 ): Implementation<C, D> {
-  return { contract, deps: options.deps, create };
+  return { contract, deps: options.deps, schema: options.schema, subscriptions: options.subscriptions ?? {}, create };
 }

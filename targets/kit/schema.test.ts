@@ -8,6 +8,11 @@ describe('validate', () => {
   it('accepts a valid message and an omitted optional field', () => {
     expect(validate(Body, { lines: [{ sku: 'A', qty: 2 }] })).toEqual([]);
   });
+  it('accepts what shape() makes of valid input: an absent optional field holds its default', () => {
+    const Query = msg({ q: str(1, 10), limit: optional(int(1, 50)) });
+    expect(validate(Query, shape(Query, { q: 'lamp' }))).toEqual([]);
+    expect(validate(Query, { q: 'lamp', limit: 51 })).toEqual(['limit: expected an integer in 1…50, got 51']);
+  });
   it('names the field, what was expected and what came', () => {
     expect(validate(Body, { lines: [{ sku: 'A', qty: -2 }] })).toEqual(['lines[0].qty: expected an integer in 1…1000, got -2']);
     expect(validate(Body, { lines: [{ sku: 7, qty: 1.5 }] })).toEqual(['lines[0].sku: expected a string, got 7', 'lines[0].qty: expected an integer, got 1.5']);

@@ -37,7 +37,9 @@ export type Infer<S> =
 /** Checks untrusted input; returns the problems as "path: expected …, got …" (empty when valid). */
 export function validate(schema: Schema, value: unknown, path = ''): string[] {
   const at = path || '(body)';
-  if (value === undefined && (schema as { optional?: boolean }).optional) return [];
+  // An optional field may be absent, or hold the default shape() fills in (what protobuf carries for
+  // absent): validate(shape(x)) holds whenever validate(x) does.
+  if ((schema as { optional?: boolean }).optional && (value === undefined || value === shape(schema, undefined))) return [];
   switch (schema.kind) {
     case 'str':
       if (typeof value !== 'string') return [`${at}: expected a string, got ${describe(value)}`];

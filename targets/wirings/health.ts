@@ -4,7 +4,6 @@
 //   GET /health/live   200 while the process runs
 //   GET /health/ready  200 when serving and every check passes (its databases, its peers' connections), else 503
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { guarded, refuseConnect } from '../kit/transports/http-io.js';
@@ -51,15 +50,6 @@ export const databaseCheck = (url: string, pool: pg.Pool): Check => async () => 
     await client.end().catch(() => {});
   }
 };
-
-/** A TCP connection to host:port opens (then closes at once). */
-export const tcpCheck = (address: string): Check => () => new Promise((resolve, reject) => {
-  const at = address.lastIndexOf(':');
-  const socket = net.connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
-  socket.setTimeout(CHECK_TIMEOUT_MS, () => socket.destroy(new Error(`${address}: no connection within ${CHECK_TIMEOUT_MS} ms`)));
-  socket.once('connect', () => { socket.destroy(); resolve(); });
-  socket.once('error', (e) => reject(new Error(`${address}: ${e.message}`)));
-});
 
 export function healthServer(readiness: () => Promise<Readiness>) {
   const server = http.createServer(guarded('health', (req, res) => {

@@ -6,11 +6,12 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { checkoutRequest } from '../../scenarios/requests.js';
-import { DOMAIN_NAMES, dbEnvVar } from '../db/domains.js';
+import { dbEnvVar } from '../db/domains.js';
 import { freePort } from '../db/embedded.js';
 import { checkInvariants } from '../db/invariants.js';
 import { prepareDatabases } from '../db/prepare.js';
 import type { SeedSize } from '../db/seed-data.js';
+import { SERVICES } from '../services.js';
 import { domainsOf, groupOf, parseWiring } from './placement.js';
 import { PROCESS_ENV } from './process-env.js';
 import { startWiring } from './supervisor.js';
@@ -25,7 +26,7 @@ const getJson = async (url: string) => {
 
 describe('health endpoints', () => {
   it('every process is live, and ready with a check per own database and per peer it calls', async () => {
-    await prepareDatabases(dbUrls, SIZE);
+    await prepareDatabases(dbUrls, SERVICES, SIZE);
     const wiring = await startWiring({ wiring: 'domains/grpc', dbUrls });
     try {
       for (const group of wiring.wiring.groups) {
@@ -51,7 +52,7 @@ describe('a process started standalone, as in a container', () => {
   afterAll(() => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
 
   it('is unready until its peers listen, then serves, delivers events, and exits 0 on SIGTERM', async () => {
-    await prepareDatabases(dbUrls, SIZE);
+    await prepareDatabases(dbUrls, SERVICES, SIZE);
     const wiring = parseWiring('domains/http');
     const ports = Object.fromEntries(await Promise.all(wiring.groups.map(async (g) => [g.name, { rpc: await freePort(), health: await freePort() }] as const)));
     const gatewayPort = await freePort();
@@ -104,7 +105,7 @@ describe('a process started standalone, as in a container', () => {
       await client.close();
     }
     // The outbox relay started by itself (no supervisor said "go"): every event is consumed.
-    const report = await checkInvariants(dbUrls);
+    const report = await checkInvariants(dbUrls, SERVICES);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.events).toBeGreaterThan(0);
 
@@ -116,7 +117,7 @@ describe('a process started standalone, as in a container', () => {
 describe('graceful shutdown under load', () => {
   for (const name of ['services/http', 'services/grpc']) {
     it(`${name}: SIGTERM loses no accepted request and leaves no connection open`, async () => {
-      await prepareDatabases(dbUrls, SIZE);
+      await prepareDatabases(dbUrls, SERVICES, SIZE);
       const wiring = await startWiring({ wiring: name, dbUrls });
       const outcomes = await loadThenStop(wiring.gatewayUrl, wiring.stop);
 
@@ -136,7 +137,7 @@ describe('graceful shutdown under load', () => {
       // Nothing accepted was lost downstream either: a restarted wiring drains the outbox and every invariant holds.
       const again = await startWiring({ wiring: name, dbUrls });
       try {
-        const report = await checkInvariants(dbUrls);
+        const report = await checkInvariants(dbUrls, SERVICES);
         expect(report.checks.filter((c) => !c.ok)).toEqual([]);
       } finally {
         await again.stop();
@@ -204,7 +205,7 @@ async function appConnections(): Promise<number> {
   await c.connect();
   try {
     for (let i = 0; ; i++) {
-      const { rows } = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()', [DOMAIN_NAMES]);
+      const { rows } = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()', [SERVICES.domains]);
       if (rows[0].n === 0 || i >= 50) return rows[0].n;
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -16,6 +16,7 @@ export const PROCESS_ENV = {
   poolMax: 'SPLITBENCH_POOL_MAX',
   httpConnections: 'SPLITBENCH_HTTP_CONNECTIONS',
   injectDelay: 'SPLITBENCH_INJECT_DELAY',
+  strict: 'SPLITBENCH_STRICT_CONTRACTS',
 } as const;
 
 /** The ports a process listens on when nothing else is said: what every container uses. */
@@ -37,10 +38,12 @@ export interface ProcessSpec {
   /** Port of /health/live and /health/ready; 0 picks a free one. */
   healthPort: number;
   /** Database URL of each domain that has a service in this process, and of no other. */
-  dbUrls: Partial<DbUrls>;
+  dbUrls: DbUrls;
   poolMax: number;
   httpConnections: number;
   injectDelay: string;
+  /** In-process calls checked and shaped as remote ones are (envelope.ts): for tests, off in measured runs. */
+  strict: boolean;
 }
 
 export function specToEnv(spec: ProcessSpec): Record<string, string> {
@@ -55,6 +58,7 @@ export function specToEnv(spec: ProcessSpec): Record<string, string> {
     [PROCESS_ENV.poolMax]: String(spec.poolMax),
     [PROCESS_ENV.httpConnections]: String(spec.httpConnections),
     [PROCESS_ENV.injectDelay]: spec.injectDelay,
+    [PROCESS_ENV.strict]: spec.strict ? '1' : '0',
   };
   for (const [domain, url] of Object.entries(spec.dbUrls)) env[dbEnvVar(domain as keyof DbUrls)] = url;
   return env;
@@ -72,7 +76,7 @@ export function specFromEnv(env: NodeJS.ProcessEnv): ProcessSpec {
   const group = wiring.groups.find((g) => g.name === groupName);
   if (!group) throw new Error(`${PROCESS_ENV.group}=${groupName}: ${wiring.name} has the processes ${wiring.groups.map((g) => g.name).join(', ')}`);
   const remote = wiring.transport !== 'inproc';
-  const dbUrls: Partial<DbUrls> = {};
+  const dbUrls: DbUrls = {};
   for (const domain of domainsOf(group)) dbUrls[domain] = need(dbEnvVar(domain), `the URL of the ${domain} database (process ${group.name} hosts ${domain} services)`);
   return {
     wiring: wiring.name,
@@ -86,6 +90,7 @@ export function specFromEnv(env: NodeJS.ProcessEnv): ProcessSpec {
     poolMax: count(env, PROCESS_ENV.poolMax, DEFAULT_POOL_MAX),
     httpConnections: count(env, PROCESS_ENV.httpConnections, DEFAULT_HTTP_CONNECTIONS),
     injectDelay: env[PROCESS_ENV.injectDelay] ?? '',
+    strict: flag(env, PROCESS_ENV.strict),
   };
 }
 
@@ -109,6 +114,13 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name}=${raw}: expected a port number (0 picks a free one)`);
   return n;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`${name}=${raw}: expected 1 (on) or 0 (off)`);
 }
 
 function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -19,10 +19,12 @@ import { PAYMENT_OK, skuId, token, type SeedSize } from '../db/seed-data.js';
 import { isCode } from '../kit/errors.js';
 import { wrapHandlers, type Handler } from '../kit/handler.js';
 import { protoCodecs } from '../kit/proto.js';
-import { GrpcRpcServer } from '../kit/transports/grpc.js';
+import { dispatcher } from '../kit/envelope.js';
+import type { Listener } from '../kit/transport.js';
+import { loadTransport } from '../kit/transports/index.js';
+import { SERVICES } from '../services.js';
 import { encodeRequest, errorShapeProblem, sendRaw, type RawAnswer, type RawRequest } from './raw-http.js';
 import { frontDoorRequest, malformedHttp, rpcRequest, valueFor, type Generated } from './request-arbitraries.js';
-import { IMPLEMENTATIONS } from './registry.js';
 import { startWiring, type RunningWiring } from './supervisor.js';
 import { frontDoorClient } from './testing.js';
 
@@ -109,7 +111,7 @@ for (const name of ['services/http', 'monolith']) {
     const tally = (tallies[name] = newTally());
 
     beforeAll(async () => {
-      await prepareDatabases(dbUrls, SIZE);
+      await prepareDatabases(dbUrls, SERVICES, SIZE);
       wiring = await startWiring({ wiring: name, dbUrls });
       door = port(wiring.gatewayUrl);
     });
@@ -134,7 +136,7 @@ for (const name of ['services/http', 'monolith']) {
       await expectError(door, post('/api/checkout', `{"lines":[{"sku":"${skuId(3)}","qty":2147483648}]}`, checkoutHeaders(1, 'big-1')), 400, 'INVALID_INPUT', 'lines[0].qty');
       await expectError(door, post('/api/checkout', `{"lines":[{"sku":"${skuId(3)}","qty":1}],"constructor":1}`, checkoutHeaders(1, 'proto-1')), 400, 'INVALID_INPUT', 'constructor: unknown field');
       await expectError(door, post('/api/checkout', '['.repeat(20_000) + ']'.repeat(20_000), checkoutHeaders(1, 'deep-1')), 400, 'INVALID_INPUT', 'JSON object');
-      expect((await sendRaw(door, encodeRequest(get('/health/live')))).status).toBe(200);
+      expect((await sendRaw(door, encodeRequest(get('/health/live')))).status).toBe(404);
       const ok = await sendRaw(door, encodeRequest(post('/api/checkout', JSON.stringify({ lines: [{ sku: skuId(3), qty: 1 }], paymentToken: PAYMENT_OK }), checkoutHeaders(1, 'after-trial'))));
       expect(ok.status, ok.body).toBe(201);
       if (name === 'services/http') {
@@ -171,7 +173,7 @@ for (const name of ['services/http', 'monolith']) {
       } finally {
         await client.close();
       }
-      const report = await checkInvariants(dbUrls);
+      const report = await checkInvariants(dbUrls, SERVICES);
       expect(report.checks.filter((c) => !c.ok)).toEqual([]);
       expect(wiring.exits()).toEqual([]);
     });
@@ -202,27 +204,27 @@ for (const name of ['services/http', 'monolith']) {
       }
       const again = await sendRaw(door, encodeRequest(post('/api/checkout', JSON.stringify({ lines: [{ sku, qty: 1 }], paymentToken: PAYMENT_OK }), checkoutHeaders(2, 'locked-1'))));
       expect(again.status, `the same key once the lock is gone: ${again.body}`).toBe(201);
-      expect((await checkInvariants(dbUrls)).checks.filter((c) => !c.ok)).toEqual([]);
+      expect((await checkInvariants(dbUrls, SERVICES)).checks.filter((c) => !c.ok)).toEqual([]);
     });
   });
 }
 
 describe('a gRPC server hosting real services under hostile calls', () => {
-  let server: GrpcRpcServer;
+  let server: Listener;
   let client: grpc.Client;
   const pools: pg.Pool[] = [];
   const statuses: Record<string, number> = {};
 
   beforeAll(async () => {
-    await prepareDatabases(dbUrls, SIZE);
-    server = new GrpcRpcServer();
-    for (const contract of [Pricing, Catalog]) {
+    await prepareDatabases(dbUrls, SERVICES, SIZE);
+    const hosted = [Pricing, Catalog].map((contract) => {
       const db = servicePool(dbUrls.product, contract.name);
       pools.push(db);
-      const api = IMPLEMENTATIONS[contract.name].create({ deps: {}, db, loop: () => {} });
-      server.add(contract, wrapHandlers(contract, api as Record<string, Handler>));
-    }
-    client = new grpc.Client(`127.0.0.1:${await server.listen(0)}`, grpc.credentials.createInsecure());
+      const api = SERVICES.implementation(contract.name).create({ deps: {}, db, loop: () => {} });
+      return { contract, handlers: wrapHandlers(contract, api as Record<string, Handler>) };
+    });
+    server = await (await loadTransport('grpc')).serve(hosted.map((h) => h.contract), dispatcher(hosted), { port: 0, host: '127.0.0.1' });
+    client = new grpc.Client(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
   });
 
   afterAll(async () => {

@@ -2,10 +2,11 @@
 // request, on a failed start, or when a process dies. Ports are chosen free before the start.
 // Each process gets the same environment a container would (process-env.ts), with local addresses.
 import net from 'node:net';
-import { DOMAIN_NAMES, dbEnvVar, type DbUrls } from '../db/domains.js';
+import { dbEnvVar, type DbUrls } from '../db/domains.js';
 import { DEFAULT_POOL_MAX } from '../db/pools.js';
 import type { EdgeStats } from '../kit/hops.js';
 import { parseInjectedDelays } from '../kit/handler.js';
+import { SERVICES } from '../services.js';
 import { compiledEntry, forkChild, type Child } from './child.js';
 import { domainsOf, groupOf, parseWiring, type Wiring } from './placement.js';
 import { DEFAULT_HTTP_CONNECTIONS, PROCESS_ENV, specToEnv, type ProcessSpec } from './process-env.js';
@@ -20,6 +21,8 @@ export interface WiringOptions {
   httpConnections?: number;
   /** "service=ms,…": artificial handler delay (off by default; recorded with results). */
   injectDelay?: string;
+  /** Every in-process call checked and shaped against its contract as a remote one is (tests); off in measured runs. */
+  strictContracts?: boolean;
   log?: (m: string) => void;
 }
 
@@ -36,7 +39,7 @@ export interface RunningWiring {
   /** Each process's RPC server address (host:port), by group; unused by in-process wirings. */
   rpcAddresses: Record<string, string>;
   startupMs: number;
-  settings: { poolMax: number; httpConnections: number; injectDelay: string; processes: number };
+  settings: { poolMax: number; httpConnections: number; injectDelay: string; strictContracts: boolean; processes: number };
   stats(): Promise<ProcessStats[]>;
   resetStats(): Promise<void>;
   /** Resolves when a process dies unexpectedly (never, when all is well). */
@@ -66,6 +69,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
     poolMax: opts.poolMax ?? DEFAULT_POOL_MAX,
     httpConnections: opts.httpConnections ?? DEFAULT_HTTP_CONNECTIONS,
     injectDelay: opts.injectDelay ?? '',
+    strictContracts: opts.strictContracts ?? false,
     processes: wiring.groups.length,
   };
   const children = new Map<string, Child>();
@@ -87,7 +91,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
       const spec: ProcessSpec = {
         wiring: wiring.name, group: group.name, listenHost: '127.0.0.1', rpcPort: ports[group.name], peers, gatewayPort, healthPort: healthPorts[group.name],
         dbUrls: Object.fromEntries(domainsOf(group).map((d) => [d, opts.dbUrls[d]])),
-        poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay,
+        poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay, strict: settings.strictContracts,
       };
       const name = `${wiring.name}: process "${group.name}"`;
       const child = forkChild(entry, { name, args: [`--group=${group.name}`], env: { ...inheritedEnv(), ...specToEnv(spec) } });
@@ -138,7 +142,7 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
 
 /** The supervisor's environment without process settings of its own (a child gets exactly its spec's). */
 function inheritedEnv(): NodeJS.ProcessEnv {
-  const own = new Set<string>([...Object.values(PROCESS_ENV), ...DOMAIN_NAMES.map(dbEnvVar)]);
+  const own = new Set<string>([...Object.values(PROCESS_ENV), ...SERVICES.domains.map(dbEnvVar)]);
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !own.has(name)));
 }
 

@@ -3,7 +3,16 @@
 import pg from 'pg';
 import { Pool } from 'undici';
 import type { FrontDoorRequest } from '../../scenarios/requests.js';
-import { DOMAIN_NAMES, type DbUrls } from '../db/domains.js';
+import type { DbUrls } from '../db/domains.js';
+import { newCtx } from '../kit/ctx.js';
+import { remoteStub } from '../kit/envelope.js';
+import { HopRecorder } from '../kit/hops.js';
+import type { Peer } from '../kit/transport.js';
+import { loadTransport } from '../kit/transports/index.js';
+import { SERVICES } from '../services.js';
+import { startGroup } from './host.js';
+import { groupOf } from './placement.js';
+import type { RunningWiring } from './supervisor.js';
 
 export interface Answer { status: number; body: any; }
 
@@ -24,7 +33,7 @@ export function frontDoorClient(url: string) {
 /** md5 of every table's rows, per table, with volatile columns (timestamps, serial numbers) left out. */
 export async function stateFingerprint(urls: DbUrls): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const domain of DOMAIN_NAMES) {
+  for (const domain of SERVICES.domains) {
     const c = new pg.Client({ connectionString: urls[domain] });
     await c.connect();
     try {
@@ -45,4 +54,35 @@ export async function stateFingerprint(urls: DbUrls): Promise<Record<string, str
     }
   }
   return out;
+}
+
+/**
+ * Calls any service of a running wiring through its contract, as another service would: over the
+ * wiring's own transport to the process that hosts it, or — when no call leaves the process (monolith,
+ * monolith/copy) — through a copy of the wiring's one process started here, under strict contracts.
+ */
+export async function contractCaller(wiring: RunningWiring, dbUrls: DbUrls) {
+  const contractOf = (service: string) => SERVICES.implementation(service).contract;
+  const ctx = () => newCtx('contract-test', 5_000, 'test');
+  if (wiring.wiring.transport === 'inproc') {
+    const group = await startGroup({
+      wiring: wiring.wiring.name, group: wiring.wiring.groups[0].name, listenHost: '127.0.0.1', rpcPort: 0, peers: {}, gatewayPort: 0, healthPort: 0,
+      dbUrls, poolMax: 2, httpConnections: 1, injectDelay: '', strict: true,
+    });
+    return {
+      call: (service: string, method: string, input: unknown) => group.local(service)[method](input, ctx()),
+      close: () => group.stop(),
+    };
+  }
+  const transport = await loadTransport(wiring.wiring.transport);
+  const peers = new Map<string, Peer>();
+  const recorder = new HopRecorder();
+  return {
+    call(service: string, method: string, input: unknown) {
+      const group = groupOf(wiring.wiring, service).name;
+      if (!peers.has(group)) peers.set(group, transport.dial(wiring.rpcAddresses[group], { connections: 1 }));
+      return remoteStub(contractOf(service), peers.get(group)!, transport.name, recorder, true)[method](input, ctx());
+    },
+    close: async () => { await Promise.all([...peers.values()].map((p) => p.close())); },
+  };
 }

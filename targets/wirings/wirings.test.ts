@@ -1,14 +1,42 @@
-// The weavertest-style matrix: the same requests through the gateway of every headline wiring must
-// give the same answers and leave the same database state, with every invariant holding.
+// The weavertest-style matrix: the same requests through the gateway of every wiring — headline,
+// every transport at 6 and 21 processes, the ladder, one extraction — and the same calls straight to
+// services through their contracts must give the same answers and leave the same database state,
+// with every invariant holding. In-process calls run under strict contracts, so a call that breaks a
+// contract fails here as it would across a process boundary.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { browseRequest, checkoutRequest, historyRequest, returnRequest, searchRequest } from '../../scenarios/requests.js';
 import { alive } from '../db/embedded.js';
 import { checkInvariants } from '../db/invariants.js';
 import { prepareDatabases } from '../db/prepare.js';
-import { PAYMENT_DECLINED, PAYMENT_OK, skuId, token, tokenExpired, type SeedSize } from '../db/seed-data.js';
-import { HEADLINE_WIRINGS } from './placement.js';
+import { PAYMENT_DECLINED, PAYMENT_OK, customerId, skuId, token, tokenExpired, type SeedSize } from '../db/seed-data.js';
+import { REMOTE_TRANSPORT_NAMES } from '../kit/transports/index.js';
+import { SERVICES } from '../services.js';
+import { DEPLOYED_WIRINGS, LADDER_WIRINGS } from './placement.js';
 import { startWiring, type RunningWiring } from './supervisor.js';
-import { frontDoorClient, stateFingerprint, type Answer } from './testing.js';
+import { contractCaller, frontDoorClient, stateFingerprint, type Answer } from './testing.js';
+
+const WIRINGS = [...new Set([...DEPLOYED_WIRINGS, ...LADDER_WIRINGS]), 'extract:payment,warehouse/grpc'];
+
+/** Calls straight to services (service, method, input): answers, declared errors, and inputs that break the contract. */
+const CONTRACT_CALLS: [string, string, unknown][] = [
+  ['auth', 'verify', { token: token(2) }],
+  ['auth', 'verify', { token: 'nope' }],
+  ['customer', 'get', { customerId: customerId(2) }],
+  ['catalog', 'getProducts', { skus: [skuId(1), skuId(2)] }],
+  ['catalog', 'getProducts', { skus: ['SKU-999999'] }],
+  ['pricing', 'quote', { lines: [{ sku: skuId(3), qty: 2 }], currency: 'EUR', country: 'DE' }],
+  ['pricing', 'quote', { lines: [{ sku: skuId(3), qty: 2 }], currency: 'EUR' }],
+  ['pricing', 'quote', { lines: [{ sku: skuId(3), qty: 2.5 }], currency: 'EUR', country: 'DE', extra: 1 }],
+  ['warehouse', 'availability', { skus: [skuId(4), skuId(500)] }],
+  ['warehouse', 'release', { reservationId: 'no-such-reservation' }],
+  ['search', 'query', { q: 'garden', limit: 3 }],
+  ['review', 'summary', { sku: skuId(6) }],
+  ['location', 'resolve', { country: 'DE' }],
+  ['order', 'get', { orderId: 'no-such-order' }],
+  ['operations', 'flags', {}],
+];
+
+const outcome = (p: Promise<unknown>) => p.then((output) => ({ output }), (e) => ({ error: { code: e.code, reason: e.reason } }));
 
 const SIZE: SeedSize = { skus: 2_000, customers: 50 };
 const dbUrls = inject('dbUrls');
@@ -17,15 +45,15 @@ const observed = new Map<string, { answers: Record<string, Answer>; state: Recor
 const checkoutBody = (lines: { sku: string; qty: number }[], paymentToken = PAYMENT_OK) => JSON.stringify({ lines, paymentToken });
 const auth = (customer: number, key?: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token(customer)}`, ...(key ? { 'idempotency-key': key } : {}) });
 
-for (const name of HEADLINE_WIRINGS) {
+for (const name of WIRINGS) {
   describe(`wiring ${name}`, () => {
     let wiring: RunningWiring;
     let client: ReturnType<typeof frontDoorClient>;
     const answers: Record<string, Answer> = {};
 
     beforeAll(async () => {
-      await prepareDatabases(dbUrls, SIZE);
-      wiring = await startWiring({ wiring: name, dbUrls });
+      await prepareDatabases(dbUrls, SERVICES, SIZE);
+      wiring = await startWiring({ wiring: name, dbUrls, strictContracts: true });
       client = frontDoorClient(wiring.gatewayUrl);
     });
 
@@ -88,13 +116,24 @@ for (const name of HEADLINE_WIRINGS) {
       await bad('unknown route', 404, 'NO_ROUTE', client.call('GET', '/api/nothing'));
     });
 
+    it('answers its services\' own contracts, errors and contract breaches included', async () => {
+      const caller = await contractCaller(wiring, dbUrls);
+      try {
+        for (const [service, method, input] of CONTRACT_CALLS) answers[`${service}.${method} ${JSON.stringify(input)}`] = await outcome(caller.call(service, method, input)) as any;
+      } finally {
+        await caller.close();
+      }
+      expect(answers[`pricing.quote ${JSON.stringify(CONTRACT_CALLS[6][2])}`]).toEqual({ error: { code: 'INVALID_ARGUMENT', reason: 'INVALID_INPUT' } });
+      expect(answers[`catalog.getProducts ${JSON.stringify(CONTRACT_CALLS[4][2])}`]).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    });
+
     it('keeps every invariant and records per-hop timing on remote edges', async () => {
-      const report = await checkInvariants(dbUrls);
+      const report = await checkInvariants(dbUrls, SERVICES);
       expect(report.checks.filter((c) => !c.ok)).toEqual([]);
       const edges = (await wiring.stats()).flatMap((p) => p.edges);
-      if (name === 'monolith') expect(edges).toEqual([]);
+      if (wiring.wiring.transport === 'inproc') expect(edges).toEqual([]);
       else {
-        const checkoutHop = edges.find((e) => e.to === 'checkout');
+        const checkoutHop = edges.find((e) => e.to === 'checkout') ?? edges.find((e) => e.to === 'payment');
         expect(checkoutHop?.calls).toBeGreaterThan(0);
         expect(checkoutHop!.rttUs.p50).toBeGreaterThanOrEqual(checkoutHop!.handlerUs.p50);
       }
@@ -106,7 +145,7 @@ for (const name of HEADLINE_WIRINGS) {
       const race = await Promise.all([4, 5].map((c) => client.call('POST', '/api/checkout', auth(c, `race-${c}`), checkoutBody([{ sku: scarce, qty: 1 }]))));
       expect(race.map((a) => a.status).sort()).toEqual([201, 409]);
       expect(race.find((a) => a.status === 409)!.body.error.reason).toBe('OUT_OF_STOCK');
-      expect((await checkInvariants(dbUrls)).ok).toBe(true);
+      expect((await checkInvariants(dbUrls, SERVICES)).ok).toBe(true);
     });
   });
 }
@@ -115,7 +154,7 @@ describe('across wirings', () => {
   it('every wiring gives the monolith\'s answers and leaves its database state', () => {
     const reference = observed.get('monolith')!;
     expect(reference).toBeDefined();
-    for (const name of HEADLINE_WIRINGS.slice(1)) {
+    for (const name of WIRINGS.slice(1)) {
       const got = observed.get(name);
       expect(got, `${name} did not run`).toBeDefined();
       expect(got!.answers, `${name} answers`).toEqual(reference.answers);
@@ -125,9 +164,9 @@ describe('across wirings', () => {
 });
 
 describe('deadlines', () => {
-  for (const name of ['monolith', 'services/http', 'services/grpc']) {
+  for (const name of ['monolith', ...REMOTE_TRANSPORT_NAMES.map((t) => `services/${t}`)]) {
     it(`${name}: a deadline exceeded across a hop is a 504 DEADLINE_EXCEEDED, not a hang`, async () => {
-      await prepareDatabases(dbUrls, SIZE);
+      await prepareDatabases(dbUrls, SERVICES, SIZE);
       const wiring = await startWiring({ wiring: name, dbUrls, injectDelay: 'pricing=3000' });
       const client = frontDoorClient(wiring.gatewayUrl);
       try {
@@ -137,7 +176,7 @@ describe('deadlines', () => {
         expect(a.body.error.code).toBe('DEADLINE_EXCEEDED');
         // Shape, not speed: the answer comes at the deadline, long before the injected delay would end.
         expect(Date.now() - t0).toBeLessThan(3000);
-        expect((await checkInvariants(dbUrls)).ok).toBe(true);
+        expect((await checkInvariants(dbUrls, SERVICES)).ok).toBe(true);
       } finally {
         await client.close();
         await wiring.stop();

@@ -1,6 +1,12 @@
-import { rpc, service } from '../../kit/contract.js';
+import { reasons, rpc, service } from '../../kit/contract.js';
 import { int, list, msg, str } from '../../kit/schema.js';
 import { Line, PricedLine } from '../common.js';
+import { Location } from '../logistics/location.js';
+import { Shipping } from '../logistics/shipping.js';
+import { Warehouse } from '../logistics/warehouse.js';
+import { Catalog } from '../product/catalog.js';
+import { Pricing } from '../product/pricing.js';
+import { Promotion } from '../product/promotion.js';
 
 export const Checkout = service('splitbench.commerce.Checkout', {
   /** The orchestrated saga. A retried key replays the first answer; a declined payment releases stock. */
@@ -13,6 +19,10 @@ export const Checkout = service('splitbench.commerce.Checkout', {
       orderId: str(), status: str(), currency: str(), subtotalCents: int(), discountCents: int(), taxCents: int(),
       shippingCents: int(), totalCents: int(), lines: list(PricedLine),
     }),
-    errors: ['OUT_OF_STOCK', 'UNKNOWN_SKU', 'UNKNOWN_COUPON', 'PAYMENT_DECLINED', 'IDEMPOTENCY_KEY_REUSED', 'CHECKOUT_IN_PROGRESS'],
+    errors: reasons(
+      ['PAYMENT_DECLINED', 'IDEMPOTENCY_KEY_REUSED', 'CHECKOUT_IN_PROGRESS', 'ORDER_TOO_LARGE'],
+      Catalog.methods.getProducts.errors, Pricing.methods.quote.errors, Promotion.methods.apply.errors,
+      Location.methods.resolve.errors, Shipping.methods.quote.errors, Warehouse.methods.reserve.errors,
+    ),
   }),
 });

@@ -11,6 +11,6 @@ export const Payment = service('splitbench.commerce.Payment', {
   refund: rpc({
     input: msg({ paymentId: str(1, 64), amountCents: int(1), idempotencyKey: str(1, 128) }),
     output: msg({ refundId: str(), paymentId: str(), status: str(), amountCents: int() }),
-    errors: ['UNKNOWN_PAYMENT', 'REFUND_EXCEEDS_PAYMENT'], idempotent: true,
+    errors: ['UNKNOWN_PAYMENT', 'REFUND_EXCEEDS_PAYMENT', 'PAYMENT_NOT_AUTHORIZED'], idempotent: true,
   }),
 });

@@ -6,7 +6,7 @@ const Reservation = msg({ reservationId: str(), orderId: str(), status: str(), l
 
 export const Warehouse = service('splitbench.logistics.Warehouse', {
   /** All lines or none; optimistic concurrency (UPDATE … WHERE on_hand >= qty). Idempotent per orderId. */
-  reserve: rpc({ input: msg({ orderId: str(1, 64), lines: list(Line, 1, 100) }), output: Reservation, errors: ['OUT_OF_STOCK', 'UNKNOWN_SKU'], idempotent: true }),
+  reserve: rpc({ input: msg({ orderId: str(1, 64), lines: list(Line, 1, 100) }), output: Reservation, errors: ['OUT_OF_STOCK', 'UNKNOWN_SKU', 'RESERVATION_ID_TAKEN'], idempotent: true }),
   /** Compensation: gives reserved stock back. */
   release: rpc({ input: msg({ reservationId: str(1, 64) }), output: Reservation, errors: ['UNKNOWN_RESERVATION'], idempotent: true }),
   /**
@@ -20,6 +20,6 @@ export const Warehouse = service('splitbench.logistics.Warehouse', {
     idempotent: true,
   }),
   /** Returned goods go back on the shelf; idempotent per returnId. */
-  restock: rpc({ input: msg({ returnId: str(1, 64), orderId: str(1, 64), lines: list(Line, 1, 100) }), output: msg({ returnId: str(), restockedUnits: int() }), idempotent: true }),
+  restock: rpc({ input: msg({ returnId: str(1, 64), orderId: str(1, 64), lines: list(Line, 1, 100) }), output: msg({ returnId: str(), restockedUnits: int() }), errors: ['NOT_SOLD'], idempotent: true }),
   availability: rpc({ input: msg({ skus: list(str(1, 32), 1, 100) }), output: msg({ items: list(msg({ sku: str(), available: int() }, 'Availability')) }), idempotent: true }),
 });

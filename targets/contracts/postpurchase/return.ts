@@ -1,11 +1,17 @@
-import { rpc, service } from '../../kit/contract.js';
+import { reasons, rpc, service } from '../../kit/contract.js';
 import { int, msg, str } from '../../kit/schema.js';
+import { Order } from '../commerce/order.js';
+import { Payment } from '../commerce/payment.js';
+import { Warehouse } from '../logistics/warehouse.js';
 
 export const Return = service('splitbench.postpurchase.Return', {
   /** Whole-order return: order.get → payment.refund → warehouse.restock → order.markRefunded. Idempotent by key. */
   create: rpc({
     input: msg({ customerId: str(1, 64), orderId: str(1, 64), idempotencyKey: str(1, 128) }),
     output: msg({ returnId: str(), orderId: str(), status: str(), refundCents: int(), restockedUnits: int() }),
-    errors: ['UNKNOWN_ORDER', 'NOT_YOUR_ORDER', 'ALREADY_RETURNED'],
+    errors: reasons(
+      ['NOT_YOUR_ORDER', 'ALREADY_RETURNED', 'NOT_RETURNABLE'],
+      Order.methods.get.errors, Payment.methods.refund.errors, Warehouse.methods.restock.errors, Order.methods.markRefunded.errors,
+    ),
   }),
 });

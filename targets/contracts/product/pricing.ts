@@ -7,6 +7,6 @@ export const Pricing = service('splitbench.product.Pricing', {
   quote: rpc({
     input: msg({ lines: list(Line, 1, 100), currency: str(3, 3), country: str(2, 2) }),
     output: msg({ lines: list(PricedLine), subtotalCents: int(), taxCents: int(), currency: str() }),
-    errors: ['UNKNOWN_SKU', 'UNKNOWN_CURRENCY'], idempotent: true,
+    errors: ['UNKNOWN_SKU', 'UNKNOWN_CURRENCY', 'UNKNOWN_COUNTRY', 'AMOUNT_TOO_LARGE'], idempotent: true,
   }),
 });

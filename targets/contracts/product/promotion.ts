@@ -6,6 +6,6 @@ export const Promotion = service('splitbench.product.Promotion', {
   apply: rpc({
     input: msg({ coupon: str(0, 32), subtotalCents: int(0), customerTier: str() }),
     output: msg({ coupon: str(), discountCents: int(), description: str() }),
-    errors: ['UNKNOWN_COUPON', 'COUPON_MINIMUM_NOT_MET'], idempotent: true,
+    errors: ['UNKNOWN_COUPON', 'COUPON_MINIMUM_NOT_MET', 'UNKNOWN_TIER'], idempotent: true,
   }),
 });

@@ -1,78 +1,55 @@
-// gRPC transport (grpc-js over real HTTP/2): one server per process hosting its services, one
-// channel per target process. Messages are protobuf, built from the contract (see proto.ts).
+// gRPC (grpc-js over real HTTP/2): one server per process for its services, one channel per peer
+// process. Messages are protobuf, built from the contract (proto.ts); the deadline is gRPC's own.
 import * as grpc from '@grpc/grpc-js';
 import type { Contract } from '../contract.js';
-import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, ensureTime, parseRequestId, type Ctx } from '../ctx.js';
-import { CODE_BY_GRPC_STATUS, GRPC_STATUS, ServiceError, TransportError, toServiceError } from '../errors.js';
-import type { Handler } from '../handler.js';
-import type { HopRecorder } from '../hops.js';
+import { CODE_BY_GRPC_STATUS, GRPC_STATUS, ServiceError, TransportError } from '../errors.js';
 import { protoCodecs } from '../proto.js';
-import { shape, validate } from '../schema.js';
+import type { Dispatch, Outbound, Peer, Reply, RemoteTransport } from '../transport.js';
 
 const OPTIONS = { 'grpc.max_receive_message_length': 4 * 1024 * 1024, 'grpc.keepalive_time_ms': 60_000 };
 
-export class GrpcRpcServer {
-  private server = new grpc.Server(OPTIONS);
-
-  add(contract: Contract, handlers: Record<string, Handler>) {
-    const codecs = protoCodecs(contract);
+function serve(contracts: Contract[], dispatch: Dispatch, at: { port: number; host: string }) {
+  const server = new grpc.Server(OPTIONS);
+  for (const contract of contracts) {
     const definition: Record<string, grpc.MethodDefinition<any, any>> = {};
     const impl: grpc.UntypedServiceImplementation = {};
-    for (const [method, codec] of Object.entries(codecs)) {
-      const rpc = contract.methods[method];
-      const what = `${contract.name}.${method}`;
+    for (const [method, codec] of Object.entries(protoCodecs(contract))) {
       definition[method] = {
         path: codec.path, requestStream: false, responseStream: false, originalName: method,
         requestSerialize: codec.encodeRequest, requestDeserialize: (bytes: Buffer) => decodeOrMark(codec, bytes),
         responseSerialize: codec.encodeResponse, responseDeserialize: codec.decodeResponse,
       };
-      // Handler time runs from the decoded input (validation included) to the handler's answer, as in
-      // http.ts: grpc-js decodes before and encodes after, outside it.
       impl[method] = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
-        const started = process.hrtime.bigint();
-        let handlerUs = 0;
-        const trailer = () => { const m = new grpc.Metadata(); m.set('x-handler-us', String(handlerUs)); return m; };
-        const answer = (out: unknown) => { handlerUs = Number(process.hrtime.bigint() - started) / 1000; callback(null, shape(rpc.output, out), trailer()); };
-        const fail = (err: unknown) => {
-          handlerUs = Number(process.hrtime.bigint() - started) / 1000;
-          const e = toServiceError(err);
-          if (e.code === 'INTERNAL') process.stderr.write(`grpc server: ${what}: ${e.message}\n`);
-          const metadata = trailer();
+        const trailer = (handlerUs: number) => { const m = new grpc.Metadata(); m.set('x-handler-us', String(handlerUs)); return m; };
+        const fail = (e: ServiceError, handlerUs: number) => {
+          if (e.code === 'INTERNAL') process.stderr.write(`grpc server: ${contract.name}.${method}: ${e.message}\n`);
+          const metadata = trailer(handlerUs);
           metadata.set('x-reason', e.reason);
           callback({ code: GRPC_STATUS[e.code], details: e.message, metadata });
         };
-        try {
-          const undecodable = call.request?.[UNDECODABLE];
-          if (undecodable) throw new ServiceError('INVALID_ARGUMENT', 'MALFORMED_MESSAGE', `${what}: request is not a valid protobuf message (${undecodable})`);
-          const ctx: Ctx = { deadline: deadlineOf(call, what), requestId: requestIdOf(call, what), caller: contract.name };
-          const problems = validate(rpc.input, call.request);
-          if (problems.length) throw new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${what}: ${problems.join('; ')}`);
-          handlers[method](call.request, ctx).then(answer, fail);
-        } catch (err) {
-          fail(err);
-        }
+        const undecodable = call.request?.[UNDECODABLE];
+        if (undecodable) return fail(new ServiceError('INVALID_ARGUMENT', 'MALFORMED_MESSAGE', `${contract.name}.${method}: request is not a valid protobuf message (${undecodable})`), 0);
+        const requestId = call.metadata.get('x-request-id')[0];
+        dispatch({ service: contract.name, method, input: call.request, timeoutMs: remainingOf(call), requestId: requestId === undefined ? undefined : String(requestId) })
+          .then((a) => (a.error ? fail(a.error, a.handlerUs) : callback(null, a.output, trailer(a.handlerUs))));
       };
     }
-    this.server.addService(definition, impl);
+    server.addService(definition, impl);
   }
-
-  listen(port = 0, host = '127.0.0.1'): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
-    });
-  }
-
-  close(graceMs = 2000): Promise<void> {
-    return new Promise((resolve) => {
-      const force = setTimeout(() => { this.server.forceShutdown(); resolve(); }, graceMs);
-      this.server.tryShutdown(() => { clearTimeout(force); resolve(); });
-    });
-  }
+  return new Promise<{ port: number; close(): Promise<void> }>((resolve, reject) => {
+    server.bindAsync(`${at.host}:${at.port}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve({
+      port,
+      close: (graceMs = 2000) => new Promise<void>((done) => {
+        const force = setTimeout(() => { server.forceShutdown(); done(); }, graceMs);
+        server.tryShutdown(() => { clearTimeout(force); done(); });
+      }),
+    })));
+  });
 }
 
 const UNDECODABLE = Symbol('undecodable');
 
-/** Garbage bytes become a marked request that the handler answers INVALID_ARGUMENT (grpc-js would answer INTERNAL). */
+/** Garbage bytes become a marked request that is answered INVALID_ARGUMENT (grpc-js would answer INTERNAL). */
 function decodeOrMark(codec: { decodeRequest(b: Buffer): any }, bytes: Buffer): any {
   try {
     return codec.decodeRequest(bytes);
@@ -81,54 +58,47 @@ function decodeOrMark(codec: { decodeRequest(b: Buffer): any }, bytes: Buffer): 
   }
 }
 
-/** gRPC's own deadline; none at all gets the default, one beyond MAX_TIMEOUT_MS is refused, as over HTTP. */
-function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown>, what: string): number {
+/** gRPC's own absolute deadline as milliseconds left; none at all is Infinity (the envelope's default). */
+function remainingOf(call: grpc.ServerUnaryCall<unknown, unknown>): number {
   const deadline = call.getDeadline();
   const at = deadline instanceof Date ? deadline.getTime() : Number(deadline);
-  if (!Number.isFinite(at)) return Date.now() + DEFAULT_TIMEOUT_MS;
-  if (at - Date.now() > MAX_TIMEOUT_MS + 1_000) throw new ServiceError('INVALID_ARGUMENT', 'INVALID_INPUT', `${what}: deadline ${at - Date.now()} ms away exceeds ${MAX_TIMEOUT_MS} ms`);
-  return at;
+  return Number.isFinite(at) ? at - Date.now() : Infinity;
 }
 
-function requestIdOf(call: grpc.ServerUnaryCall<unknown, unknown>, what: string): string {
-  const raw = call.metadata.get('x-request-id')[0];
-  return parseRequestId(raw === undefined ? undefined : String(raw), `${what}: x-request-id`) ?? '';
-}
-
-export const grpcChannel = (address: string) => new grpc.Client(address, grpc.credentials.createInsecure(), OPTIONS);
-
-/** Caller-side stub: same API as the implementation; the deadline is gRPC's own. */
-export function grpcClient(contract: Contract, client: grpc.Client, recorder: HopRecorder): Record<string, Handler> {
-  const codecs = protoCodecs(contract);
-  const stub: Record<string, Handler> = {};
-  for (const [method, codec] of Object.entries(codecs)) {
-    const what = `${contract.name}.${method}`;
-    stub[method] = (input, ctx) => new Promise((resolve, reject) => {
-      ensureTime(ctx, what);
+function dial(address: string): Peer {
+  const client = new grpc.Client(address, grpc.credentials.createInsecure(), OPTIONS);
+  return {
+    call: ({ contract, method, input, timeoutMs, requestId }: Outbound) => new Promise<Reply>((resolve, reject) => {
+      const codec = protoCodecs(contract)[method];
+      const what = `${contract.name}.${method}`;
       let requestBytes = 0;
       let responseBytes = 0;
       const serialize = (v: object) => { const b = codec.encodeRequest(v); requestBytes = b.length; return b; };
       const deserialize = (b: Buffer) => { responseBytes = b.length; return codec.decodeResponse(b); };
       const metadata = new grpc.Metadata();
-      metadata.set('x-request-id', ctx.requestId);
-      metadata.set('x-caller', ctx.caller);
-      const started = process.hrtime.bigint();
+      metadata.set('x-request-id', requestId);
       let result: unknown;
-      const call = client.makeUnaryRequest(codec.path, serialize, deserialize, input, metadata, { deadline: ctx.deadline }, (err, value) => { result = err ?? value; });
-      // The status event carries the trailers (handler time) and comes after the callback. The round
-      // trip counts encoding the request and decoding the answer (grpc-js does both inside the call),
-      // exactly as http.ts counts its JSON: rtt − handler is the whole price of the boundary.
+      const call = client.makeUnaryRequest(codec.path, serialize, deserialize, input as object, metadata, { deadline: Date.now() + timeoutMs }, (err, value) => { result = err ?? value; });
+      // The status event carries the trailers (handler time) and comes after the callback.
       call.on('status', (status: grpc.StatusObject) => {
-        const rttUs = Number(process.hrtime.bigint() - started) / 1000;
         const handler = status.metadata.get('x-handler-us')[0];
-        recorder.record({ from: ctx.caller, to: contract.name, method, transport: 'grpc', requestId: ctx.requestId, rttUs, handlerUs: handler === undefined ? rttUs : Number(handler), requestBytes, responseBytes }, status.code !== grpc.status.OK);
-        if (status.code === grpc.status.OK) return resolve(result);
+        const sizes = { requestBytes, responseBytes, handlerUs: handler === undefined ? undefined : Number(handler) };
+        if (status.code === grpc.status.OK) return resolve({ output: result, ...sizes });
         const reason = status.metadata.get('x-reason')[0];
-        if (reason !== undefined) return reject(new ServiceError(CODE_BY_GRPC_STATUS[status.code] ?? 'INTERNAL', String(reason), status.details));
+        if (reason !== undefined) return resolve({ error: { code: CODE_BY_GRPC_STATUS[status.code] ?? 'INTERNAL', reason: String(reason), message: status.details }, ...sizes });
+        // grpc-js itself answers a method no server registered: the same NO_ROUTE as over HTTP and TCP.
+        if (status.code === grpc.status.UNIMPLEMENTED) return resolve({ error: { code: 'NOT_FOUND', reason: 'NO_ROUTE', message: `${what} over grpc: ${status.details}` }, ...sizes });
         if (status.code === grpc.status.DEADLINE_EXCEEDED) return reject(new ServiceError('DEADLINE_EXCEEDED', 'DEADLINE_EXCEEDED', `${what} over grpc: ${status.details}`));
         reject(new TransportError('grpc', `${what} over grpc: ${status.details}`));
       });
-    });
-  }
-  return stub;
+    }),
+    // The channel itself connects (or already is connected): the connection calls will use.
+    check: (timeoutMs) => new Promise<void>((resolve, reject) => {
+      client.waitForReady(Date.now() + timeoutMs, (e) => (e ? reject(new Error(`${address}: ${e.message}`)) : resolve()));
+    }),
+    close: async () => client.close(),
+  };
 }
+
+const transport: RemoteTransport = { name: 'grpc', label: 'gRPC', serve, dial };
+export default transport;

@@ -9,10 +9,11 @@ import { Catalog } from '../../../contracts/product/catalog.js';
 import { Pricing } from '../../../contracts/product/pricing.js';
 import { Promotion } from '../../../contracts/product/promotion.js';
 import { FX_PPM } from '../../../db/seed-data.js';
-import type { Ctx } from '../../../kit/ctx.js';
+import { detached, type Ctx } from '../../../kit/ctx.js';
 import { invalid, precondition, ServiceError, TransportError, type Code } from '../../../kit/errors.js';
 import { implement, type ServiceDb } from '../../../kit/implement.js';
 import { shape } from '../../../kit/schema.js';
+import * as schema from './schema.js';
 
 const sha256hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const INT32_MAX = 2_147_483_647;
@@ -31,12 +32,12 @@ export default implement(
       catalog: Catalog, pricing: Pricing, promotion: Promotion, location: Location, shipping: Shipping,
       warehouse: Warehouse, payment: Payment, order: Order,
     },
+    schema,
   },
   ({ deps, db }) => {
     /** A compensation must run even when the request's own deadline is already gone. */
     async function releaseQuietly(reservationId: string, ctx: Ctx) {
-      const fresh = { deadline: Date.now() + 2000, requestId: ctx.requestId, caller: ctx.caller };
-      await deps.warehouse.release({ reservationId }, fresh).catch((err: Error) => {
+      await deps.warehouse.release({ reservationId }, detached(ctx, 2000)).catch((err: Error) => {
         console.error(`checkout: releasing ${reservationId} failed: ${err.message}`);
       });
     }
@@ -105,7 +106,7 @@ export default implement(
           // because every step is idempotent by the ids derived from the key.
           // Settling runs even when the request's deadline is what failed it (its own short deadline,
           // like releaseQuietly): an attempt left PENDING would block every retry with the same key.
-          const settling = { deadline: Date.now() + 2000 };
+          const settling = detached(ctx, 2000);
           const settle = isBusiness(err)
             ? db.query({
               name: 'checkout.failed',

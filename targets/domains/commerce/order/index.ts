@@ -7,7 +7,8 @@ import { Loyalty } from '../../../contracts/postpurchase/loyalty.js';
 import { notFound } from '../../../kit/errors.js';
 import type { Ctx } from '../../../kit/ctx.js';
 import { implement } from '../../../kit/implement.js';
-import { relay, RELAY_IDLE_MS, type EventMsg } from './relay.js';
+import { consumersOf, relay, RELAY_IDLE_MS, type EventMsg } from './relay.js';
+import * as schema from './schema.js';
 
 const VIEW = `SELECT o.order_id, o.customer_id, o.status, o.currency, o.subtotal_cents, o.discount_cents, o.tax_cents,
                 o.shipping_cents, o.total_cents, o.payment_id, o.reservation_id, l.lines
@@ -40,10 +41,13 @@ const CREATE = `WITH o AS (
     ORDER BY x.n)
   SELECT count(*)::int AS created FROM o`;
 
+/** Every subscriber of an order event: the relay calls each through its contract. */
+const DEPS = { notification: Notification, analytics: Analytics, loyalty: Loyalty, customer: Customer, fulfillment: Fulfillment };
+
 export default implement(
   Order,
-  { deps: { notification: Notification, analytics: Analytics, loyalty: Loyalty, customer: Customer, fulfillment: Fulfillment } },
-  ({ deps, db, loop, ownDb }) => {
+  { deps: DEPS, schema },
+  ({ deps, db, loop, ownDb, subscribers }) => {
     async function get(orderId: string, ctx: Ctx) {
       const { rows } = await db.query({ name: 'order.get', text: `${VIEW} WHERE o.order_id = $1`, values: [orderId] }, ctx);
       if (rows.length === 0) throw notFound('UNKNOWN_ORDER', `unknown order "${orderId}"`);
@@ -51,13 +55,7 @@ export default implement(
     }
 
     // The relay's own connection: request traffic on the service's pool can never starve it.
-    loop('outbox-relay', RELAY_IDLE_MS, relay(ownDb(2), {
-      notification: (events, ctx) => deps.notification.onOrdersCreated({ events }, ctx),
-      analytics: (events, ctx) => deps.analytics.onOrdersCreated({ events }, ctx),
-      loyalty: (events, ctx) => deps.loyalty.onOrdersCreated({ events }, ctx),
-      customer: (events, ctx) => deps.customer.onOrdersCreated({ events }, ctx),
-      fulfillment: (events, ctx) => deps.fulfillment.onOrdersPaid({ events }, ctx),
-    }));
+    loop('outbox-relay', RELAY_IDLE_MS, relay(ownDb(2), consumersOf(subscribers, DEPS, deps)));
 
     return {
       async create(input, ctx) {

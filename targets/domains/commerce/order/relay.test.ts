@@ -5,6 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { prepareDatabases } from '../../../db/prepare.js';
 import { servicePool } from '../../../db/pools.js';
+import { serviceList } from '../../../kit/service-list.js';
+import order from './index.js';
 import { relay, type BatchConsumer, type EventMsg } from './relay.js';
 
 const dbUrls = inject('dbUrls');
@@ -28,7 +30,7 @@ describe('outbox relay', () => {
   };
 
   beforeAll(async () => {
-    await prepareDatabases(dbUrls, { skus: 10, customers: 2 });
+    await prepareDatabases(dbUrls, serviceList([order]), { skus: 10, customers: 2 });
     db = servicePool(dbUrls.commerce, 'order', 2);
     const events = Array.from({ length: 60 }, (_, k) => [event(k, 'order.created'), event(k, 'order.paid')]).flat();
     await db.query('INSERT INTO outbox (event_id, type, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])',
@@ -38,12 +40,14 @@ describe('outbox relay', () => {
 
   it('delivers in batches, isolates a poisonous event and dead-letters it after maxAttempts', async () => {
     const drain = relay(db, {
-      notification: consumer('notification'),
-      analytics: consumer('analytics', new Set([POISON])),
-      // Throws for the whole batch that holds the poisonous event: the relay splits it until it fails alone.
-      loyalty: consumer('loyalty', new Set(), new Set([POISON])),
-      customer: consumer('customer'),
-      fulfillment: consumer('fulfillment'),
+      'order.created': {
+        notification: consumer('notification'),
+        analytics: consumer('analytics', new Set([POISON])),
+        // Throws for the whole batch that holds the poisonous event: the relay splits it until it fails alone.
+        loyalty: consumer('loyalty', new Set(), new Set([POISON])),
+        customer: consumer('customer'),
+      },
+      'order.paid': { fulfillment: consumer('fulfillment') },
     }, { batchSize: 50, maxAttempts: 3, backoffBaseMs: 1, backoffMaxMs: 5 });
     const never = new AbortController().signal;
     for (let round = 0; round < 50; round++) {

@@ -6,15 +6,38 @@
 // failed, or dead-lettered after `maxAttempts`. A crash before the commit only repeats deliveries.
 import type pg from 'pg';
 import { Event } from '../../../contracts/common.js';
+import type { Contract } from '../../../kit/contract.js';
 import { newCtx, type Ctx } from '../../../kit/ctx.js';
 import { ServiceError } from '../../../kit/errors.js';
+import type { Subscribers } from '../../../kit/implement.js';
 import { shape, type Infer } from '../../../kit/schema.js';
-import { SUBSCRIPTIONS } from './subscriptions.js';
 
 export type EventMsg = Infer<typeof Event>;
 export interface EventFailure { eventId: string; reason: string; message: string; }
 /** A consumer's batch entry point (one call, one transaction on its side). */
 export type BatchConsumer = (events: EventMsg[], ctx: Ctx) => Promise<{ processed: number; failed: EventFailure[] }>;
+/** Event type → consumer → its batch entry point. */
+export type Consumers = Record<string, Record<string, BatchConsumer>>;
+
+/**
+ * Each subscriber's batch method, called through the publisher's dependency on the subscriber's
+ * contract: the wiring decides, as for any call, whether it is in-process or remote. A subscriber the
+ * publisher does not depend on could never be reached, so it fails the start instead.
+ */
+export function consumersOf(subscribers: Subscribers, contracts: Record<string, Contract>, deps: Record<string, unknown>): Consumers {
+  const keyOf = new Map(Object.entries(contracts).map(([key, contract]) => [contract.name, key]));
+  const consumers: Consumers = {};
+  for (const [type, methods] of Object.entries(subscribers)) {
+    consumers[type] = {};
+    for (const [service, method] of Object.entries(methods)) {
+      const key = keyOf.get(service);
+      if (key === undefined) throw new Error(`${service} subscribes to ${type}, but the relay's service has no dependency on ${service}: add its contract to the deps`);
+      const api = deps[key] as Record<string, (input: { events: EventMsg[] }, ctx: Ctx) => ReturnType<BatchConsumer>>;
+      consumers[type][service] = (events, ctx) => api[method]({ events }, ctx);
+    }
+  }
+  return consumers;
+}
 
 export interface RelayOptions {
   batchSize: number;
@@ -35,7 +58,7 @@ const BATCHES_IN_FLIGHT = 2;
 interface Claimed { event_id: string; type: string; payload: unknown; pending: string[] | null; attempts: number; }
 
 /** Returns a drain: batches back to back while they come back full; resolves with the events it handled. */
-export function relay(db: pg.Pool, consumers: Record<string, BatchConsumer>, options: RelayOptions = RELAY_DEFAULTS) {
+export function relay(db: pg.Pool, consumers: Consumers, options: RelayOptions = RELAY_DEFAULTS) {
   // A failing delivery is retried until it is dead-lettered. Say so once per consumer and error, not per
   // event: a consumer that is down fails every event of every batch the same way.
   const reported = new Set<string>();
@@ -70,7 +93,8 @@ export function relay(db: pg.Pool, consumers: Record<string, BatchConsumer>, opt
 
   /** Every consumer's share in parallel; the failures by event, then consumer. */
   async function deliver(rows: Claimed[]): Promise<Map<string, Map<string, string>>> {
-    const byConsumer = new Map<string, EventMsg[]>();
+    // Keyed by entry point: a consumer with different methods for two event types gets one call for each.
+    const shares = new Map<BatchConsumer, { name: string; events: EventMsg[] }>();
     const failures = new Map<string, Map<string, string>>();
     const fail = (eventId: string, consumer: string, why: string) => {
       if (!failures.has(eventId)) failures.set(eventId, new Map());
@@ -78,17 +102,18 @@ export function relay(db: pg.Pool, consumers: Record<string, BatchConsumer>, opt
       report(`${consumer}>${why}`, `${consumer} failed on event ${eventId} (and on any other with the same error, not repeated here): ${why} (will retry)`);
     };
     for (const row of rows) {
-      const due = (SUBSCRIPTIONS[row.type] ?? []).filter((name) => !row.pending || row.pending.includes(name));
+      const route = consumers[row.type] ?? {};
+      const due = Object.keys(route).filter((name) => !row.pending || row.pending.includes(name));
       let event: EventMsg;
       try { event = shape(Event, row.payload); } catch (err) { for (const name of due) fail(row.event_id, name, (err as Error).message); continue; }
       for (const name of due) {
-        if (!byConsumer.has(name)) byConsumer.set(name, []);
-        byConsumer.get(name)!.push(event);
+        if (!shares.has(route[name])) shares.set(route[name], { name, events: [] });
+        shares.get(route[name])!.events.push(event);
       }
     }
     const ctx = newCtx(`relay-${rows[0].event_id}`, DELIVERY_TIMEOUT_MS, 'order');
-    await Promise.all([...byConsumer].map(async ([name, events]) => {
-      for (const [eventId, why] of await deliverTo(name, events, ctx)) fail(eventId, name, why);
+    await Promise.all([...shares].map(async ([consume, { name, events }]) => {
+      for (const [eventId, why] of await deliverTo(name, consume, events, ctx)) fail(eventId, name, why);
     }));
     return failures;
   }
@@ -98,9 +123,7 @@ export function relay(db: pg.Pool, consumers: Record<string, BatchConsumer>, opt
    * split in halves and retried, so one poisonous event ends up failing alone; a timeout or an
    * unreachable consumer fails the share at once (splitting would only multiply the waiting).
    */
-  async function deliverTo(name: string, events: EventMsg[], ctx: Ctx): Promise<Map<string, string>> {
-    const consume = consumers[name];
-    if (!consume) return new Map(events.map((e) => [e.eventId, `no consumer named "${name}"`]));
+  async function deliverTo(name: string, consume: BatchConsumer, events: EventMsg[], ctx: Ctx): Promise<Map<string, string>> {
     try {
       const ack = await consume(events, ctx);
       return new Map(ack.failed.map((f) => [f.eventId, `${f.reason}: ${f.message}`]));
@@ -109,7 +132,7 @@ export function relay(db: pg.Pool, consumers: Record<string, BatchConsumer>, opt
       const whole = err instanceof ServiceError && (err.reason === 'TRANSPORT' || err.code === 'DEADLINE_EXCEEDED' || err.code === 'UNAVAILABLE');
       if (whole || events.length === 1) return new Map(events.map((e) => [e.eventId, why]));
       const half = Math.ceil(events.length / 2);
-      return new Map([...(await deliverTo(name, events.slice(0, half), ctx)), ...(await deliverTo(name, events.slice(half), ctx))]);
+      return new Map([...(await deliverTo(name, consume, events.slice(0, half), ctx)), ...(await deliverTo(name, consume, events.slice(half), ctx))]);
     }
   }
 

@@ -5,6 +5,7 @@ import { notFound, precondition } from '../../../kit/errors.js';
 import type { Ctx } from '../../../kit/ctx.js';
 import { implement, type ServiceDb } from '../../../kit/implement.js';
 import { inTx } from '../../../db/pools.js';
+import * as schema from './schema.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
@@ -23,7 +24,7 @@ const answer = (r: { payment_id: string; status: string; fraud_score: number; de
 const refundAnswer = (r: { refund_id: string; payment_id: string; amount_cents: number }) =>
   ({ refundId: r.refund_id, paymentId: r.payment_id, status: 'REFUNDED', amountCents: r.amount_cents });
 
-export default implement(Payment, { deps: {} }, ({ db }) => ({
+export default implement(Payment, { deps: {}, schema }, ({ db }) => ({
   async authorize({ orderId, customerId, amountCents, currency, paymentToken, idempotencyKey }, ctx) {
     const paymentId = `pay-${sha256(idempotencyKey).toString('hex').slice(0, 20)}`;
     const score = fraudScore(customerId, amountCents);

@@ -1,8 +1,9 @@
 import { Auth } from '../../../contracts/identity/auth.js';
 import { ServiceError } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
-export default implement(Auth, { deps: {} }, ({ db }) => ({
+export default implement(Auth, { deps: {}, schema }, ({ db }) => ({
   async verify({ token }, ctx) {
     const { rows } = await db.query({
       name: 'auth.verify',

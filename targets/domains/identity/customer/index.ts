@@ -2,8 +2,9 @@ import { Customer } from '../../../contracts/identity/customer.js';
 import { notFound } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
 import { inTx } from '../../../db/pools.js';
+import * as schema from './schema.js';
 
-export default implement(Customer, { deps: {} }, ({ db }) => ({
+export default implement(Customer, { deps: {}, schema, subscriptions: { 'order.created': 'onOrdersCreated' } }, ({ db }) => ({
   async get({ customerId }, ctx) {
     const { rows } = await db.query({
       name: 'customer.get',

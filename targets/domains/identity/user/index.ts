@@ -1,8 +1,9 @@
 import { User } from '../../../contracts/identity/user.js';
 import { notFound } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
-export default implement(User, { deps: {} }, ({ db }) => ({
+export default implement(User, { deps: {}, schema }, ({ db }) => ({
   async get({ userId }, ctx) {
     const { rows } = await db.query({
       name: 'user.get',

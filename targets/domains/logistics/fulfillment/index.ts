@@ -2,10 +2,11 @@ import { Fulfillment } from '../../../contracts/logistics/fulfillment.js';
 import { Shipping } from '../../../contracts/logistics/shipping.js';
 import { Warehouse } from '../../../contracts/logistics/warehouse.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
 interface Failure { eventId: string; reason: string; message: string; }
 
-export default implement(Fulfillment, { deps: { warehouse: Warehouse, shipping: Shipping } }, ({ deps, db }) => ({
+export default implement(Fulfillment, { deps: { warehouse: Warehouse, shipping: Shipping }, schema, subscriptions: { 'order.paid': 'onOrdersPaid' } }, ({ deps, db }) => ({
   // Stock is committed before anything is shipped, and an event is recorded only once both are done.
   // Both calls are idempotent, so events delivered again repeat them harmlessly; events this service
   // already processed are not sent on at all. An event whose stock or shipment fails fails alone.

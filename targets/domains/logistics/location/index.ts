@@ -1,8 +1,9 @@
 import { Location } from '../../../contracts/logistics/location.js';
 import { precondition } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
-export default implement(Location, { deps: {} }, ({ db }) => ({
+export default implement(Location, { deps: {}, schema }, ({ db }) => ({
   async resolve({ country }, ctx) {
     const { rows } = await db.query({
       name: 'location.resolve',

@@ -1,6 +1,7 @@
 import { Shipping } from '../../../contracts/logistics/shipping.js';
 import { invalid } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
 // Cheapest carrier for the zone; started kilograms are charged whole; a tie goes to the carrier name.
 const CHEAPEST = `SELECT carrier, (base_cents + ($2::bigint + 999) / 1000 * per_kg_cents)::int AS cost, days
@@ -8,7 +9,7 @@ const CHEAPEST = `SELECT carrier, (base_cents + ($2::bigint + 999) / 1000 * per_
 
 const unknownZone = (zone: string) => ({ reason: 'UNKNOWN_ZONE', message: `unknown shipping zone "${zone}"` });
 
-export default implement(Shipping, { deps: {} }, ({ db }) => ({
+export default implement(Shipping, { deps: {}, schema }, ({ db }) => ({
   async quote({ zone, weightGrams }, ctx) {
     const { rows } = await db.query({ name: 'shipping.quote', text: CHEAPEST, values: [zone, weightGrams] }, ctx);
     if (rows.length === 0) { const e = unknownZone(zone); throw invalid(e.reason, e.message); }

@@ -4,6 +4,7 @@ import { notFound, precondition, ServiceError } from '../../../kit/errors.js';
 import type { Ctx } from '../../../kit/ctx.js';
 import { implement } from '../../../kit/implement.js';
 import { inTx } from '../../../db/pools.js';
+import * as schema from './schema.js';
 
 interface Line { sku: string; qty: number; }
 type Settled = 'RELEASED' | 'COMMITTED';
@@ -44,7 +45,7 @@ async function settleReserved(c: pg.PoolClient, reservationId: string, to: Settl
   return lines;
 }
 
-export default implement(Warehouse, { deps: {} }, ({ db }) => {
+export default implement(Warehouse, { deps: {}, schema }, ({ db }) => {
   async function settle(reservationId: string, to: Settled, ctx: Ctx) {
     return inTx(db, async (c) => {
       const { rows } = await c.query({

@@ -1,7 +1,8 @@
 import { Analytics } from '../../../contracts/platform/analytics.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
-export default implement(Analytics, { deps: {} }, ({ db }) => ({
+export default implement(Analytics, { deps: {}, schema, subscriptions: { 'order.created': 'onOrdersCreated' } }, ({ db }) => ({
   // One statement is one transaction: the dedup rows and the recorded events commit together.
   async onOrdersCreated({ events }) {
     const { rows } = await db.query({

@@ -11,12 +11,14 @@ import { Review } from '../../../contracts/postpurchase/review.js';
 import { Gateway } from '../../../contracts/platform/gateway.js';
 import { implement } from '../../../kit/implement.js';
 import { PAYMENT_OK } from '../../../db/seed-data.js';
+import * as schema from './schema.js';
 
 /** Browse shows the list price in the store's home market. */
 const BROWSE_MARKET = { currency: 'USD', country: 'US' };
 
 export default implement(Gateway, {
   deps: { auth: Auth, customer: Customer, checkout: Checkout, order: Order, catalog: Catalog, pricing: Pricing, search: Search, warehouse: Warehouse, review: Review, returns: Return },
+  schema,
 }, ({ deps }) => ({
   async checkout(input, ctx) {
     const { customerId } = await deps.auth.verify({ token: input.token }, ctx);

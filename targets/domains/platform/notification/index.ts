@@ -1,7 +1,8 @@
 import { Notification } from '../../../contracts/platform/notification.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
-export default implement(Notification, { deps: {} }, ({ db }) => ({
+export default implement(Notification, { deps: {}, schema, subscriptions: { 'order.created': 'onOrdersCreated' } }, ({ db }) => ({
   // One statement is one transaction: the dedup rows and the queued messages commit together.
   async onOrdersCreated({ events }) {
     const { rows } = await db.query({

@@ -1,10 +1,11 @@
 import { Loyalty } from '../../../contracts/postpurchase/loyalty.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
 /** One point per whole currency unit of the order total. */
 const pointsFor = (totalCents: number) => Math.max(0, Math.floor(totalCents / 100));
 
-export default implement(Loyalty, { deps: {} }, ({ db }) => ({
+export default implement(Loyalty, { deps: {}, schema, subscriptions: { 'order.created': 'onOrdersCreated' } }, ({ db }) => ({
   // One statement is one transaction: the dedup rows and the points commit together. Points are summed
   // per customer first: one upsert may touch each account only once.
   async onOrdersCreated({ events }) {

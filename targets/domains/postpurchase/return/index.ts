@@ -6,6 +6,7 @@ import { Return } from '../../../contracts/postpurchase/return.js';
 import { notFound, precondition } from '../../../kit/errors.js';
 import type { Ctx } from '../../../kit/ctx.js';
 import { implement, type ServiceDb } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
 // Another customer's order is reported as unknown: the answer must not reveal that it exists.
 const unknownOrder = (orderId: string) => notFound('UNKNOWN_ORDER', `unknown order "${orderId}"`);
@@ -24,7 +25,7 @@ async function recorded(db: ServiceDb, customerId: string, orderId: string, idem
   return { returnId: r.return_id, orderId, status: r.status, refundCents: r.refund_cents, restockedUnits: r.restocked_units };
 }
 
-export default implement(Return, { deps: { order: Order, payment: Payment, warehouse: Warehouse } }, ({ deps, db }) => ({
+export default implement(Return, { deps: { order: Order, payment: Payment, warehouse: Warehouse }, schema }, ({ deps, db }) => ({
   async create({ customerId, orderId, idempotencyKey }, ctx) {
     const before = await recorded(db, customerId, orderId, idempotencyKey, ctx);
     if (before) return before;

@@ -1,7 +1,8 @@
 import { Review } from '../../../contracts/postpurchase/review.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
-export default implement(Review, { deps: {} }, ({ db }) => ({
+export default implement(Review, { deps: {}, schema }, ({ db }) => ({
   async summary({ sku }, ctx) {
     const { rows } = await db.query({
       name: 'review.summary',

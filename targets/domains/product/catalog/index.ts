@@ -1,8 +1,9 @@
 import { Catalog } from '../../../contracts/product/catalog.js';
 import { notFound } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
-export default implement(Catalog, { deps: {} }, ({ db }) => ({
+export default implement(Catalog, { deps: {}, schema }, ({ db }) => ({
   // The left join keeps one row per requested SKU, in request order, so unknown SKUs show up as nulls.
   async getProducts({ skus }, ctx) {
     const { rows } = await db.query({

@@ -2,8 +2,9 @@ import { Pricing } from '../../../contracts/product/pricing.js';
 import { invalid, notFound } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
 import { convert, divRound, INT32_MAX } from './money.js';
+import * as schema from './schema.js';
 
-export default implement(Pricing, { deps: {} }, ({ db }) => ({
+export default implement(Pricing, { deps: {}, schema }, ({ db }) => ({
   // Hot path: one round trip brings each line's base price and override plus the rate and the tax.
   // The left joins keep every requested line (in request order) so unknown values show up as nulls.
   async quote({ lines, currency, country }, ctx) {

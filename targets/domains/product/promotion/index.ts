@@ -1,8 +1,9 @@
 import { Promotion } from '../../../contracts/product/promotion.js';
 import { invalid, precondition } from '../../../kit/errors.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
-export default implement(Promotion, { deps: {} }, ({ db }) => ({
+export default implement(Promotion, { deps: {}, schema }, ({ db }) => ({
   // One round trip: the tier's discount and the coupon (if any) side by side; nulls mean unknown.
   async apply({ coupon, subtotalCents, customerTier }, ctx) {
     const { rows } = await db.query({

@@ -1,7 +1,8 @@
 import { Search } from '../../../contracts/product/search.js';
 import { implement } from '../../../kit/implement.js';
+import * as schema from './schema.js';
 
-export default implement(Search, { deps: {} }, ({ db }) => ({
+export default implement(Search, { deps: {}, schema }, ({ db }) => ({
   // Ordered by the rounded score that is returned, so equal scores visibly fall back to SKU order.
   async query({ q, limit }, ctx) {
     const { rows } = await db.query({

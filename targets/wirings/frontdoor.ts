@@ -1,15 +1,16 @@
-// The public HTTP API, identical in every wiring: maps method, path, headers, query and body onto
-// the gateway contract's inputs, validates them, and answers JSON. Bad input is a 4xx naming the
-// problem, never a 5xx.
+// The front door: the public HTTP API, identical in every wiring, served by the process that hosts the
+// gateway service. An edge adapter, not a service: it maps method, path, headers, query and body onto
+// the gateway contract's inputs, validates them, calls the gateway and answers JSON. Bad input is a 4xx
+// naming the problem, never a 5xx. Its process's health lives on the health port (health.ts), not here.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { Gateway } from '../../../contracts/platform/gateway.js';
-import type { Api } from '../../../kit/contract.js';
-import { newCtx, parseRequestId, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../../../kit/ctx.js';
-import { ServiceError, invalid, toServiceError } from '../../../kit/errors.js';
-import { shape, validate } from '../../../kit/schema.js';
-import { ensureJsonContent, guarded, parseJson, readBody, refuseConnect, sendError, sendJson } from '../../../kit/transports/http-io.js';
+import { Gateway } from '../contracts/platform/gateway.js';
+import type { Api } from '../kit/contract.js';
+import { newCtx, parseRequestId, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../kit/ctx.js';
+import { ServiceError, invalid, toServiceError } from '../kit/errors.js';
+import { shape, validate } from '../kit/schema.js';
+import { ensureJsonContent, guarded, parseJson, readBody, refuseConnect, sendError, sendJson } from '../kit/transports/http-io.js';
 
 type Method = keyof typeof Gateway.methods;
 interface Call { method: Method; input: Record<string, unknown>; created?: boolean; }
@@ -36,7 +37,10 @@ function decodeSegment(raw: string, what: string): string {
   }
 }
 
-export function frontDoor(gateway: Api<typeof Gateway>, isReady: () => boolean) {
+/** The service whose contract is the public API; its process serves the front door. */
+export const FRONT_DOOR_SERVICE = Gateway.name;
+
+export function frontDoor(gateway: Api<typeof Gateway>) {
   let inFlight = 0;
   const server = http.createServer(guarded('gateway', async (req, res) => {
     let url: URL;
@@ -44,10 +48,6 @@ export function frontDoor(gateway: Api<typeof Gateway>, isReady: () => boolean) 
       url = requestUrl(req);
     } catch (err) {
       return sendError(res, toServiceError(err));
-    }
-    if (req.method === 'GET' && url.pathname === '/health/live') return sendJson(res, 200, '{"status":"live"}');
-    if (req.method === 'GET' && url.pathname === '/health/ready') {
-      return isReady() ? sendJson(res, 200, '{"status":"ready"}') : sendJson(res, 503, '{"status":"starting"}');
     }
     inFlight++;
     try {

@@ -1,0 +1,132 @@
+// Everything about a remote call that is not bytes, once for every transport (transport.ts).
+// Server side: ctx from the caller's remaining time, validation, the handler, shaping, handler time.
+// Client side: the time check, the round trip, the hop record, wire errors back to ServiceErrors.
+// Strict mode holds every call to its contract (validate in, validate and shape out, raise only
+// declared reasons), in-process ones too, so a breach fails in every wiring; for tests, off in measured runs.
+import type { Contract, Rpc } from './contract.js';
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, ensureTime, parseRequestId, parseTimeoutMs, type Ctx } from './ctx.js';
+import { GENERIC_REASONS, ServiceError, TransportError, invalid, toServiceError } from './errors.js';
+import type { Handler } from './handler.js';
+import type { HopRecorder } from './hops.js';
+import { shape, validate } from './schema.js';
+import type { Answer, Dispatch, Inbound, Peer, Reply } from './transport.js';
+
+export interface Hosted { contract: Contract; handlers: Record<string, Handler> }
+
+const elapsedUs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1000;
+
+/**
+ * The server half: one dispatch for every service a process hosts. Handler time runs from the decoded
+ * input (validation included) to the handler's answer; decoding and encoding are the boundary's cost.
+ */
+export function dispatcher(hosted: Hosted[], strict = false): Dispatch {
+  const byName = new Map(hosted.map((h) => [h.contract.name, h]));
+  return async (call: Inbound): Promise<Answer> => {
+    const what = `${call.service}.${call.method}`;
+    const host = byName.get(call.service);
+    const rpc = host && Object.hasOwn(host.contract.methods, call.method) ? host.contract.methods[call.method] : undefined;
+    if (!host || !rpc) return { error: new ServiceError('NOT_FOUND', 'NO_ROUTE', `no RPC ${what.slice(0, 200)} here`), handlerUs: 0 };
+    let ctx: Ctx;
+    try {
+      ctx = { deadline: Date.now() + timeoutOf(call, what), requestId: parseRequestId(call.requestId, `${what}: x-request-id`) ?? '', caller: call.service };
+    } catch (err) {
+      return { error: toServiceError(err), handlerUs: 0 };
+    }
+    const started = process.hrtime.bigint();
+    try {
+      checkInput(rpc.input, call.input, what);
+      const output = await host.handlers[call.method](call.input, ctx);
+      const handlerUs = elapsedUs(started);
+      if (strict) checkOutput(rpc.output, output, what);
+      return { output: shape(rpc.output, output), handlerUs };
+    } catch (err) {
+      return { error: toServiceError(strict ? declared(rpc, err, what) : err), handlerUs: elapsedUs(started) };
+    }
+  };
+}
+
+/** A number is milliseconds already (gRPC's deadline; none is Infinity); text is a header to check. */
+function timeoutOf(call: Inbound, what: string): number {
+  const raw = call.timeoutMs;
+  if (raw === undefined) return DEFAULT_TIMEOUT_MS;
+  if (typeof raw === 'string') return parseTimeoutMs(raw, `${what}: x-deadline-ms`)!;
+  if (!Number.isFinite(raw)) return DEFAULT_TIMEOUT_MS;
+  // An absolute deadline converted on arrival has lost a little to the trip: allow a second for it.
+  if (raw > MAX_TIMEOUT_MS + 1_000) throw invalid('INVALID_INPUT', `${what}: deadline ${Math.round(raw)} ms away exceeds ${MAX_TIMEOUT_MS} ms`);
+  return raw;
+}
+
+function checkInput(schema: Contract['methods'][string]['input'], input: unknown, what: string) {
+  const problems = validate(schema, input);
+  if (problems.length) throw invalid('INVALID_INPUT', `${what}: ${problems.join('; ')}`);
+}
+
+/** Under strict mode a reason the method does not declare is an error in itself: a contract lists what its callers must handle. */
+function declared(rpc: Rpc, err: unknown, what: string): unknown {
+  if (!(err instanceof ServiceError) || GENERIC_REASONS.has(err.reason) || rpc.errors.includes(err.reason)) return err;
+  return new ServiceError('INTERNAL', 'UNDECLARED_ERROR', `${what} raised ${err.reason} (${err.message}), which its contract does not declare (errors: ${rpc.errors.join(', ') || 'none'})`);
+}
+
+function checkOutput(schema: Contract['methods'][string]['output'], output: unknown, what: string) {
+  const problems = validate(schema, output);
+  if (problems.length) throw new ServiceError('INTERNAL', 'CONTRACT_BROKEN', `${what} answered outside its contract: ${problems.join('; ')}`);
+}
+
+/**
+ * The client half: a stub with the implementation's API whose every call goes to the peer. Every call
+ * is recorded on its edge, an unanswered one too (its handler time is then its round trip). An
+ * idempotent method is tried once more after a transport failure if time is left: safe by its
+ * contract, and it spares the caller a reconnect. Strict mode checks the input before it leaves:
+ * protobuf would otherwise coerce or drop what breaks the contract (2.5 for an int32, an unknown
+ * field), and the breach would pass over gRPC and TCP but fail over HTTP.
+ */
+export function remoteStub(contract: Contract, peer: Peer, transport: string, recorder: HopRecorder, strict = false): Record<string, Handler> {
+  const stub: Record<string, Handler> = {};
+  for (const [method, rpc] of Object.entries(contract.methods)) {
+    const what = `${contract.name}.${method}`;
+    const once = async (input: unknown, ctx: Ctx) => {
+      const timeoutMs = ensureTime(ctx, what);
+      if (strict) checkInput(rpc.input, input, what);
+      const started = process.hrtime.bigint();
+      let reply: Reply;
+      try {
+        reply = await peer.call({ contract, method, input, timeoutMs, requestId: ctx.requestId });
+      } catch (err) {
+        const rttUs = elapsedUs(started);
+        recorder.record({ from: ctx.caller, to: contract.name, method, transport, requestId: ctx.requestId, rttUs, handlerUs: rttUs, requestBytes: 0, responseBytes: 0 }, true);
+        throw err instanceof ServiceError ? err : new TransportError(transport, `${what} over ${transport}: ${(err as Error).message}`);
+      }
+      const rttUs = elapsedUs(started);
+      recorder.record({ from: ctx.caller, to: contract.name, method, transport, requestId: ctx.requestId, rttUs, handlerUs: reply.handlerUs ?? rttUs, requestBytes: reply.requestBytes, responseBytes: reply.responseBytes }, reply.error !== undefined);
+      if (reply.error) throw new ServiceError(reply.error.code, reply.error.reason, reply.error.message);
+      return reply.output;
+    };
+    stub[method] = rpc.idempotent
+      ? (input, ctx) => once(input, ctx).catch((err) => {
+        if (!(err instanceof TransportError) || ctx.deadline <= Date.now()) throw err;
+        return once(input, ctx);
+      })
+      : once;
+  }
+  return stub;
+}
+
+/** In-process under strict mode: the same checks a remote server makes, and the answer shaped as a wire would. */
+export function strictLocal(contract: Contract, handlers: Record<string, Handler>): Record<string, Handler> {
+  const checked: Record<string, Handler> = {};
+  for (const [method, rpc] of Object.entries(contract.methods)) {
+    const what = `${contract.name}.${method}`;
+    checked[method] = async (input, ctx) => {
+      checkInput(rpc.input, input, what);
+      let output: unknown;
+      try {
+        output = await handlers[method](input, ctx);
+      } catch (err) {
+        throw declared(rpc, err, what);
+      }
+      checkOutput(rpc.output, output, what);
+      return shape(rpc.output, output);
+    };
+  }
+  return checked;
+}
