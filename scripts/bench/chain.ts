@@ -5,12 +5,10 @@
 // Parent side; each process runs chain-node.ts. Children leave when this process does. Only this side
 // reads the wiring's placement (placement.ts reaches into the kit's transport registry): the nodes get
 // it as data and load nothing of the kit.
-import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { parseWiring } from '../../targets/wirings/placement.js';
+import { compiledEntry, forkChild } from '../../targets/wirings/child.js';
 import { DEFAULT_HTTP_CONNECTIONS } from '../../targets/wirings/process-env.js';
 import { CHAIN_CALLS, CHAIN_NODES, CHAIN_TRANSPORTS, remoteCalls, type ChainPlacement, type ChainTransport } from './chain-graph.js';
 import type { FromNode, NodeSpec, ToNode } from './chain-node.js';
@@ -58,33 +56,25 @@ export interface RunningChain {
 const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 3_000;
 
-/** The compiled entry, also when this module runs from the TypeScript sources (vitest). */
-function chainNodeEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.js') ? path.join(path.dirname(here), 'chain-node.js') : path.join(path.resolve(path.dirname(here), '../..'), 'dist/scripts/bench/chain-node.js');
-}
-
 export async function startChain(placement: ChainPlacement, opts: { httpConnections?: number } = {}): Promise<RunningChain> {
-  const entry = chainNodeEntry();
-  if (!fs.existsSync(entry)) throw new Error(`bare chain: ${entry} not found: build first (npx tsc -p .)`);
+  const entry = compiledEntry(new URL('./chain-node.js', import.meta.url));
   const httpConnections = opts.httpConnections ?? DEFAULT_HTTP_CONNECTIONS;
   let stopping = false;
   let reportDeath: (why: string) => void = () => {};
   const died = new Promise<string>((resolve) => { reportDeath = resolve; });
   const children = placement.groups.map((g) => {
     const spec: NodeSpec = { placement, group: g.name, httpConnections, idle: !CHAIN_NODES.some((n) => g.services.includes(n.name)) };
-    // No inherited --inspect / loader flags: each node is a plain node process.
-    const child = fork(entry, [JSON.stringify(spec)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.on('exit', (code, signal) => { if (!stopping) reportDeath(`bare chain ${placement.name}: process "${g.name}" (pid ${child.pid}) exited (${signal ?? `code ${code}`})`); });
-    return { group: g.name, child };
+    const name = `bare chain ${placement.name}: process "${g.name}"`;
+    const node = forkChild(entry, { name, args: [JSON.stringify(spec)] });
+    const child = node.process;
+    child.on('exit', (code, signal) => { if (!stopping) reportDeath(`${name} (pid ${child.pid}) exited (${signal ?? `code ${code}`})`); });
+    return { group: g.name, child, node };
   });
-  const killAll = () => { for (const { child } of children) if (alive(child)) child.kill('SIGKILL'); };
-  process.once('exit', killAll);
 
   const stop = async () => {
     stopping = true;
-    await Promise.all(children.map(({ child }) => end(child)));
-    process.removeListener('exit', killAll);
+    // Closing the IPC channel is the stop signal (the node closes its listeners and exits).
+    await Promise.all(children.map(({ node }) => node.stop({ via: 'disconnect', graceMs: STOP_GRACE_MS })));
   };
 
   let nextId = 1;
@@ -126,19 +116,6 @@ export async function startChain(placement: ChainPlacement, opts: { httpConnecti
     await stop();
     throw e;
   }
-}
-
-const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
-
-/** Closing the IPC channel is the stop signal (the node closes its listeners and exits); SIGKILL after the grace. */
-function end(child: ChildProcess): Promise<void> {
-  if (!alive(child)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    child.once('exit', () => { clearTimeout(kill); resolve(); });
-    if (child.connected) child.disconnect();
-    else child.kill('SIGKILL');
-  });
 }
 
 function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
