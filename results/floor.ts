@@ -1,5 +1,6 @@
-// What the bare chain (scripts/bench/chain.ts) measures: per edge, the same statistics hops.ts keeps for a wiring's edges,
-// and one row per wiring it ran beside (run.json `floor`, optional: absent in runs without --floor).
+// What the bare chain (scripts/bench/chain.ts) measures: per edge, the same statistics hops.ts keeps
+// for a wiring's edges, and one row per wiring it ran beside (run.json `floor`, optional: absent in
+// runs without --floor).
 import type { LatencyMs } from './run.js';
 
 export interface ChainEdge {
