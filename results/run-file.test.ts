@@ -37,7 +37,7 @@ describe('readRun', () => {
     expectError(write('edge-histogram.json', JSON.stringify(run)), `cells[${i}].edges[0].rttHistogram: expected a string, got number`);
   });
   it('names a bare-chain floor row without its per-hop overhead', () => {
-    const run = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../reports/fixture.run.json'), 'utf8'));
+    const run = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../reports/fixture.run.json'), 'utf8'));
     delete run.floor[1].perHopOverheadUs;
     expectError(write('no-floor-per-hop.json', JSON.stringify(run)), 'floor[1].perHopOverheadUs: expected an object');
   });
