@@ -88,16 +88,18 @@ export function remoteStub(contract: Contract, peer: Peer, transport: string, re
       const timeoutMs = ensureTime(ctx, what);
       if (strict) checkInput(rpc.input, input, what);
       const started = process.hrtime.bigint();
+      const record = (r: Partial<Reply>, failed: boolean) => {
+        const rttUs = elapsedUs(started);
+        recorder.record({ from: ctx.caller, to: contract.name, method, transport, requestId: ctx.requestId, rttUs, handlerUs: r.handlerUs ?? rttUs, requestBytes: r.requestBytes ?? 0, responseBytes: r.responseBytes ?? 0 }, failed);
+      };
       let reply: Reply;
       try {
         reply = await peer.call({ contract, method, input, timeoutMs, requestId: ctx.requestId });
       } catch (err) {
-        const rttUs = elapsedUs(started);
-        recorder.record({ from: ctx.caller, to: contract.name, method, transport, requestId: ctx.requestId, rttUs, handlerUs: rttUs, requestBytes: 0, responseBytes: 0 }, true);
+        record({}, true);
         throw err instanceof ServiceError ? err : new TransportError(transport, `${what} over ${transport}: ${(err as Error).message}`);
       }
-      const rttUs = elapsedUs(started);
-      recorder.record({ from: ctx.caller, to: contract.name, method, transport, requestId: ctx.requestId, rttUs, handlerUs: reply.handlerUs ?? rttUs, requestBytes: reply.requestBytes, responseBytes: reply.responseBytes }, reply.error !== undefined);
+      record(reply, reply.error !== undefined);
       if (reply.error) throw new ServiceError(reply.error.code, reply.error.reason, reply.error.message);
       return reply.output;
     };

@@ -6,6 +6,7 @@ import type { FrontDoorRequest } from '../../scenarios/requests.js';
 import type { DbUrls } from '../db/domains.js';
 import { newCtx } from '../kit/ctx.js';
 import { remoteStub } from '../kit/envelope.js';
+import type { Handler } from '../kit/handler.js';
 import { HopRecorder } from '../kit/hops.js';
 import type { Peer } from '../kit/transport.js';
 import { loadTransport } from '../kit/transports/index.js';
@@ -62,7 +63,6 @@ export async function stateFingerprint(urls: DbUrls): Promise<Record<string, str
  * monolith/copy) — through a copy of the wiring's one process started here, under strict contracts.
  */
 export async function contractCaller(wiring: RunningWiring, dbUrls: DbUrls) {
-  const contractOf = (service: string) => SERVICES.implementation(service).contract;
   const ctx = () => newCtx('contract-test', 5_000, 'test');
   if (wiring.wiring.transport === 'inproc') {
     const group = await startGroup({
@@ -76,13 +76,18 @@ export async function contractCaller(wiring: RunningWiring, dbUrls: DbUrls) {
   }
   const transport = await loadTransport(wiring.wiring.transport);
   const peers = new Map<string, Peer>();
+  const stubs = new Map<string, Record<string, Handler>>();
   const recorder = new HopRecorder();
-  return {
-    call(service: string, method: string, input: unknown) {
+  const stubOf = (service: string) => {
+    if (!stubs.has(service)) {
       const group = groupOf(wiring.wiring, service).name;
       if (!peers.has(group)) peers.set(group, transport.dial(wiring.rpcAddresses[group], { connections: 1 }));
-      return remoteStub(contractOf(service), peers.get(group)!, transport.name, recorder, true)[method](input, ctx());
-    },
+      stubs.set(service, remoteStub(SERVICES.implementation(service).contract, peers.get(group)!, transport.name, recorder, true));
+    }
+    return stubs.get(service)!;
+  };
+  return {
+    call: (service: string, method: string, input: unknown) => stubOf(service)[method](input, ctx()),
     close: async () => { await Promise.all([...peers.values()].map((p) => p.close())); },
   };
 }
