@@ -20,22 +20,28 @@ const elapsedUs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1
  * input (validation included) to the handler's answer; decoding and encoding are the boundary's cost.
  */
 export function dispatcher(hosted: Hosted[], strict = false): Dispatch {
-  const byName = new Map(hosted.map((h) => [h.contract.name, h]));
+  // Resolved once: a call costs two map lookups, no string built unless it fails.
+  const routes = new Map<string, Map<string, { rpc: Rpc; handler: Handler; what: string; idHeader: string; deadlineHeader: string }>>();
+  for (const { contract, handlers } of hosted) {
+    routes.set(contract.name, new Map(Object.entries(contract.methods).map(([method, rpc]) => {
+      const what = `${contract.name}.${method}`;
+      return [method, { rpc, handler: handlers[method], what, idHeader: `${what}: x-request-id`, deadlineHeader: `${what}: x-deadline-ms` }];
+    })));
+  }
   return async (call: Inbound): Promise<Answer> => {
-    const what = `${call.service}.${call.method}`;
-    const host = byName.get(call.service);
-    const rpc = host && Object.hasOwn(host.contract.methods, call.method) ? host.contract.methods[call.method] : undefined;
-    if (!host || !rpc) return { error: new ServiceError('NOT_FOUND', 'NO_ROUTE', `no RPC ${what.slice(0, 200)} here`), handlerUs: 0 };
+    const route = routes.get(call.service)?.get(call.method);
+    if (!route) return { error: new ServiceError('NOT_FOUND', 'NO_ROUTE', `no RPC ${`${call.service}.${call.method}`.slice(0, 200)} here`), handlerUs: 0 };
+    const { rpc, handler, what, idHeader, deadlineHeader } = route;
     let ctx: Ctx;
     try {
-      ctx = { deadline: Date.now() + timeoutOf(call, what), requestId: parseRequestId(call.requestId, `${what}: x-request-id`) ?? '', caller: call.service };
+      ctx = { deadline: Date.now() + timeoutOf(call, what, deadlineHeader), requestId: parseRequestId(call.requestId, idHeader) ?? '', caller: call.service };
     } catch (err) {
       return { error: toServiceError(err), handlerUs: 0 };
     }
     const started = process.hrtime.bigint();
     try {
       checkInput(rpc.input, call.input, what);
-      const output = await host.handlers[call.method](call.input, ctx);
+      const output = await handler(call.input, ctx);
       const handlerUs = elapsedUs(started);
       if (strict) checkOutput(rpc.output, output, what);
       return { output: shape(rpc.output, output), handlerUs };
@@ -46,10 +52,10 @@ export function dispatcher(hosted: Hosted[], strict = false): Dispatch {
 }
 
 /** A number is milliseconds already (gRPC's deadline; none is Infinity); text is a header to check. */
-function timeoutOf(call: Inbound, what: string): number {
+function timeoutOf(call: Inbound, what: string, header: string): number {
   const raw = call.timeoutMs;
   if (raw === undefined) return DEFAULT_TIMEOUT_MS;
-  if (typeof raw === 'string') return parseTimeoutMs(raw, `${what}: x-deadline-ms`)!;
+  if (typeof raw === 'string') return parseTimeoutMs(raw, header)!;
   if (!Number.isFinite(raw)) return DEFAULT_TIMEOUT_MS;
   // An absolute deadline converted on arrival has lost a little to the trip: allow a second for it.
   if (raw > MAX_TIMEOUT_MS + 1_000) throw invalid('INVALID_INPUT', `${what}: deadline ${Math.round(raw)} ms away exceeds ${MAX_TIMEOUT_MS} ms`);
@@ -84,22 +90,21 @@ export function remoteStub(contract: Contract, peer: Peer, transport: string, re
   const stub: Record<string, Handler> = {};
   for (const [method, rpc] of Object.entries(contract.methods)) {
     const what = `${contract.name}.${method}`;
+    const to = contract.name;
     const once = async (input: unknown, ctx: Ctx) => {
       const timeoutMs = ensureTime(ctx, what);
       if (strict) checkInput(rpc.input, input, what);
       const started = process.hrtime.bigint();
-      const record = (r: Partial<Reply>, failed: boolean) => {
-        const rttUs = elapsedUs(started);
-        recorder.record({ from: ctx.caller, to: contract.name, method, transport, requestId: ctx.requestId, rttUs, handlerUs: r.handlerUs ?? rttUs, requestBytes: r.requestBytes ?? 0, responseBytes: r.responseBytes ?? 0 }, failed);
-      };
       let reply: Reply;
       try {
         reply = await peer.call({ contract, method, input, timeoutMs, requestId: ctx.requestId });
       } catch (err) {
-        record({}, true);
+        const rttUs = elapsedUs(started);
+        recorder.record({ from: ctx.caller, to, method, transport, requestId: ctx.requestId, rttUs, handlerUs: rttUs, requestBytes: 0, responseBytes: 0 }, true);
         throw err instanceof ServiceError ? err : new TransportError(transport, `${what} over ${transport}: ${(err as Error).message}`);
       }
-      record(reply, reply.error !== undefined);
+      const rttUs = elapsedUs(started);
+      recorder.record({ from: ctx.caller, to, method, transport, requestId: ctx.requestId, rttUs, handlerUs: reply.handlerUs ?? rttUs, requestBytes: reply.requestBytes, responseBytes: reply.responseBytes }, reply.error !== undefined);
       if (reply.error) throw new ServiceError(reply.error.code, reply.error.reason, reply.error.message);
       return reply.output;
     };

@@ -70,6 +70,9 @@ export interface MethodCodec {
 // Defaults and empty lists are filled on decode so that protobuf answers equal JSON answers.
 const TO_OBJECT: protobuf.IConversionOptions = { defaults: true, arrays: true, longs: Number };
 
+/** protobufjs hands node a Buffer already; a view, never a copy, in any case. */
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
 const codecCache = new WeakMap<Contract, Record<string, MethodCodec>>();
 
 /** Codecs of a contract's methods, built once per process from the rendered .proto text. */
@@ -85,9 +88,9 @@ export function protoCodecs(contract: Contract): Record<string, MethodCodec> {
     const res = root.lookupType(m.responseType.includes('.') ? m.responseType : `${pkg(contract)}.${m.responseType}`);
     codecs[method] = {
       path: `/${contract.fullName}/${pascal(method)}`,
-      encodeRequest: (v) => Buffer.from(req.encode(v).finish()),
+      encodeRequest: (v) => asBuffer(req.encode(v).finish()),
       decodeRequest: (b) => req.toObject(req.decode(b), TO_OBJECT),
-      encodeResponse: (v) => Buffer.from(res.encode(v).finish()),
+      encodeResponse: (v) => asBuffer(res.encode(v).finish()),
       decodeResponse: (b) => res.toObject(res.decode(b), TO_OBJECT),
     };
   }

@@ -36,48 +36,68 @@ export type Infer<S> =
 
 /** Checks untrusted input; returns the problems as "path: expected …, got …" (empty when valid). */
 export function validate(schema: Schema, value: unknown, path = ''): string[] {
-  const at = path || '(body)';
+  const problems: string[] = [];
+  check(schema, value, path ? [path] : [], problems);
+  return problems;
+}
+
+// Every call of every wiring passes through here, so a valid value costs no allocation: the path is a
+// stack of keys, spelled out only when a problem is found.
+function check(schema: Schema, value: unknown, path: (string | number)[], problems: string[]): void {
+  const fail = (expected: string) => problems.push(`${spell(path)}: ${expected}`);
   // An optional field may be absent, or hold the default shape() fills in (what protobuf carries for
   // absent): validate(shape(x)) holds whenever validate(x) does.
-  if ((schema as { optional?: boolean }).optional && (value === undefined || value === shape(schema, undefined))) return [];
+  if ((schema as { optional?: boolean }).optional && (value === undefined || value === shape(schema, undefined))) return;
   switch (schema.kind) {
     case 'str':
-      if (typeof value !== 'string') return [`${at}: expected a string, got ${describe(value)}`];
-      if (value.length < schema.min || value.length > schema.max)
-        return [`${at}: expected a string of ${schema.min}–${schema.max} characters, got ${value.length}`];
+      if (typeof value !== 'string') return void fail(`expected a string, got ${describe(value)}`);
+      if (value.length < schema.min || value.length > schema.max) return void fail(`expected a string of ${schema.min}–${schema.max} characters, got ${value.length}`);
       // Postgres text cannot hold U+0000, and no field of any contract has a use for it: refused here,
       // once for every transport and wiring, instead of failing as a database error in some service.
-      if (value.includes('\u0000')) return [`${at}: expected a string without NUL (U+0000), got one at position ${value.indexOf('\u0000')}`];
-      return [];
+      if (value.includes('\u0000')) fail(`expected a string without NUL (U+0000), got one at position ${value.indexOf('\u0000')}`);
+      return;
     case 'int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) return [`${at}: expected an integer, got ${describe(value)}`];
-      if (value < schema.min || value > schema.max) return [`${at}: expected an integer in ${schema.min}…${schema.max}, got ${value}`];
-      return [];
+      if (typeof value !== 'number' || !Number.isInteger(value)) return void fail(`expected an integer, got ${describe(value)}`);
+      if (value < schema.min || value > schema.max) fail(`expected an integer in ${schema.min}…${schema.max}, got ${value}`);
+      return;
     case 'num':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return [`${at}: expected a number, got ${describe(value)}`];
-      if (value < schema.min || value > schema.max) return [`${at}: expected a number in ${schema.min}…${schema.max}, got ${value}`];
-      return [];
+      if (typeof value !== 'number' || !Number.isFinite(value)) return void fail(`expected a number, got ${describe(value)}`);
+      if (value < schema.min || value > schema.max) fail(`expected a number in ${schema.min}…${schema.max}, got ${value}`);
+      return;
     case 'bool':
-      return typeof value === 'boolean' ? [] : [`${at}: expected true or false, got ${describe(value)}`];
+      if (typeof value !== 'boolean') fail(`expected true or false, got ${describe(value)}`);
+      return;
     case 'list': {
-      if (!Array.isArray(value)) return [`${at}: expected a list, got ${describe(value)}`];
-      if (value.length < schema.min || value.length > schema.max)
-        return [`${at}: expected a list of ${schema.min}–${schema.max} items, got ${value.length}`];
-      return value.flatMap((item, i) => validate(schema.item, item, `${path}[${i}]`));
+      if (!Array.isArray(value)) return void fail(`expected a list, got ${describe(value)}`);
+      if (value.length < schema.min || value.length > schema.max) return void fail(`expected a list of ${schema.min}–${schema.max} items, got ${value.length}`);
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        check(schema.item, value[i], path, problems);
+        path.pop();
+      }
+      return;
     }
     case 'msg': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${at}: expected an object, got ${describe(value)}`];
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return void fail(`expected an object, got ${describe(value)}`);
       const record = value as Record<string, unknown>;
-      const problems: string[] = [];
-      for (const [key, field] of Object.entries(schema.fields as Fields)) {
-        problems.push(...validate(field, record[key], path ? `${path}.${key}` : key));
+      const fields = schema.fields as Fields;
+      for (const key in fields) {
+        path.push(key);
+        check(fields[key], record[key], path, problems);
+        path.pop();
       }
       for (const key of Object.keys(record)) {
-        if (!Object.hasOwn(schema.fields, key)) problems.push(`${path ? `${path}.${key}` : key}: unknown field`);
+        if (!Object.hasOwn(fields, key)) problems.push(`${spell([...path, key])}: unknown field`);
       }
-      return problems;
     }
   }
+}
+
+/** ["lines", 0, "sku"] → "lines[0].sku"; the top level is "(body)". */
+function spell(path: (string | number)[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+  return out || '(body)';
 }
 
 /** Keeps exactly the schema's fields, as a protobuf round trip would: every wiring answers alike. */
@@ -90,8 +110,9 @@ export function shape<S extends Schema>(schema: S, value: unknown): Infer<S> {
     case 'list': return (Array.isArray(value) ? value.map((v) => shape(schema.item, v)) : []) as Infer<S>;
     case 'msg': {
       const record = (value ?? {}) as Record<string, unknown>;
+      const fields = schema.fields as Fields;
       const out: Record<string, unknown> = {};
-      for (const [key, field] of Object.entries(schema.fields as Fields)) out[key] = shape(field, record[key]);
+      for (const key in fields) out[key] = shape(fields[key], record[key]);
       return out as Infer<S>;
     }
   }

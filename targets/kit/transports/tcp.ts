@@ -15,27 +15,22 @@ const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 const REQUEST = 1;
 const ANSWER = 2;
 const STOP_GRACE_MS = 2_000;
+/** u32 length, u8 kind, u32 call id. */
+const HEAD_BYTES = 4 + 1 + 4;
 
+/** The error answer's fields, each a part of its own: rare, so clarity over one allocation. */
 class Writer {
-  private parts: Buffer[] = [];
+  private parts: Buffer[] = [Buffer.allocUnsafe(HEAD_BYTES)];
   u8(n: number) { const b = Buffer.allocUnsafe(1); b.writeUInt8(n); this.parts.push(b); return this; }
   f64(n: number) { const b = Buffer.allocUnsafe(8); b.writeDoubleBE(n); this.parts.push(b); return this; }
-  text(s: string, lengthBytes: 1 | 2) {
-    const b = Buffer.from(s, 'utf8');
-    const n = Buffer.allocUnsafe(lengthBytes);
-    if (lengthBytes === 1) n.writeUInt8(Math.min(b.length, 0xff)); else n.writeUInt16BE(Math.min(b.length, 0xffff));
-    this.parts.push(n, b.subarray(0, lengthBytes === 1 ? 0xff : 0xffff));
+  text(s: string) {
+    const b = Buffer.from(s, 'utf8').subarray(0, 0xffff);
+    const n = Buffer.allocUnsafe(2);
+    n.writeUInt16BE(b.length);
+    this.parts.push(n, b);
     return this;
   }
-  bytes(b: Uint8Array) { this.parts.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength)); return this; }
-  frame(kind: number, id: number): Buffer {
-    const body = Buffer.concat(this.parts);
-    const head = Buffer.allocUnsafe(9);
-    head.writeUInt32BE(body.length + 5, 0);
-    head.writeUInt8(kind, 4);
-    head.writeUInt32BE(id, 5);
-    return Buffer.concat([head, body]);
-  }
+  frame(kind: number, id: number): Buffer { return head(Buffer.concat(this.parts), kind, id); }
 }
 
 class Reader {
@@ -72,8 +67,37 @@ function framed(socket: net.Socket, onFrame: (kind: number, id: number, body: Bu
   });
 }
 
+/** The two frames of every call, each written into one buffer (the Writer is for the rarer error answer). */
+function requestFrame(id: number, path: Buffer, timeoutMs: number, requestId: string, payload: Buffer): Buffer {
+  const idRoom = Math.min(Buffer.byteLength(requestId), 0xff);
+  const frame = Buffer.allocUnsafe(HEAD_BYTES + 2 + path.length + 8 + 1 + idRoom + payload.length);
+  let at = frame.writeUInt16BE(path.length, HEAD_BYTES);
+  at += path.copy(frame, at);
+  at = frame.writeDoubleBE(timeoutMs, at);
+  // Whole characters only: an id cut at 255 bytes may leave a little of its room unused.
+  const idBytes = frame.write(requestId, at + 1, idRoom, 'utf8');
+  at = frame.writeUInt8(idBytes, at) + idBytes;
+  at += payload.copy(frame, at);
+  return head(frame.subarray(0, at), REQUEST, id);
+}
+
+function answerFrame(id: number, handlerUs: number, output: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(HEAD_BYTES + 1 + 8 + output.length);
+  frame.writeUInt8(0, HEAD_BYTES);
+  frame.writeDoubleBE(handlerUs, HEAD_BYTES + 1);
+  output.copy(frame, HEAD_BYTES + 9);
+  return head(frame, ANSWER, id);
+}
+
+function head(frame: Buffer, kind: number, id: number): Buffer {
+  frame.writeUInt32BE(frame.length - 4, 0);
+  frame.writeUInt8(kind, 4);
+  frame.writeUInt32BE(id, 5);
+  return frame;
+}
+
 const errorFrame = (id: number, e: ServiceError, handlerUs: number) =>
-  new Writer().u8(1).f64(handlerUs).text(e.code, 2).text(e.reason, 2).text(e.message, 2).frame(ANSWER, id);
+  new Writer().u8(1).f64(handlerUs).text(e.code).text(e.reason).text(e.message).frame(ANSWER, id);
 
 function serve(contracts: Contract[], dispatch: Dispatch, at: { port: number; host: string }) {
   const routes = new Map<string, { service: string; method: string; codec: MethodCodec }>();
@@ -106,13 +130,13 @@ function serve(contracts: Contract[], dispatch: Dispatch, at: { port: number; ho
       }
       void dispatch({ service: route.service, method: route.method, input, timeoutMs, requestId }).then((a) => {
         if (a.error) return answer(errorFrame(id, a.error, a.handlerUs));
-        let output: Uint8Array;
+        let output: Buffer;
         try {
           output = route.codec.encodeResponse(a.output as object);
         } catch (e) {
           return answer(errorFrame(id, new ServiceError('INTERNAL', 'INTERNAL', `${path}: answer cannot be encoded (${(e as Error).message})`), a.handlerUs));
         }
-        answer(new Writer().u8(0).f64(a.handlerUs).bytes(output).frame(ANSWER, id));
+        answer(answerFrame(id, a.handlerUs, output));
       });
     });
   });
@@ -131,7 +155,15 @@ function serve(contracts: Contract[], dispatch: Dispatch, at: { port: number; ho
   });
 }
 
-interface Waiting { resolve(r: Reply): void; reject(e: Error): void; timer: NodeJS.Timeout; codec: MethodCodec; requestBytes: number; what: string }
+interface Waiting { resolve(r: Reply): void; reject(e: Error): void; timer: NodeJS.Timeout; codec: MethodCodec; requestBytes: number; contract: Contract; method: string }
+
+const paths = new WeakMap<Contract, Record<string, Buffer>>();
+/** "<service>/<method>" as the request carries it, encoded once per method. */
+function pathBytes(contract: Contract, method: string): Buffer {
+  let byMethod = paths.get(contract);
+  if (!byMethod) paths.set(contract, (byMethod = Object.fromEntries(Object.keys(contract.methods).map((m) => [m, Buffer.from(`${contract.name}/${m}`, 'utf8')]))));
+  return byMethod[method];
+}
 
 function dial(address: string): Peer {
   let socket: net.Socket | undefined;
@@ -140,7 +172,7 @@ function dial(address: string): Peer {
   const waiting = new Map<number, Waiting>();
 
   const failAll = (why: string) => {
-    for (const [id, w] of waiting) { clearTimeout(w.timer); waiting.delete(id); w.reject(new TransportError('tcp', `${w.what} over tcp: ${why}`)); }
+    for (const [id, w] of waiting) { clearTimeout(w.timer); waiting.delete(id); w.reject(new TransportError('tcp', `${w.contract.name}.${w.method} over tcp: ${why}`)); }
   };
   const open = () => {
     if (socket && !socket.destroyed) return socket;
@@ -168,7 +200,7 @@ function dial(address: string): Peer {
         const message = r.text(2);
         w.resolve({ error: { code: isCode(code) ? code : 'INTERNAL', reason, message }, ...sizes });
       } catch (e) {
-        w.reject(new TransportError('tcp', `${w.what} over tcp: undecodable answer (${(e as Error).message})`));
+        w.reject(new TransportError('tcp', `${w.contract.name}.${w.method} over tcp: undecodable answer (${(e as Error).message})`));
       }
     });
     return s;
@@ -177,16 +209,15 @@ function dial(address: string): Peer {
   return {
     call: ({ contract, method, input, timeoutMs, requestId }: Outbound) => new Promise<Reply>((resolve, reject) => {
       const codec = protoCodecs(contract)[method];
-      const what = `${contract.name}.${method}`;
       const payload = codec.encodeRequest(input as object);
       const id = nextId;
       nextId = nextId === 0xffffffff ? 1 : nextId + 1;
       const timer = setTimeout(() => {
         waiting.delete(id);
-        reject(new ServiceError('DEADLINE_EXCEEDED', 'DEADLINE_EXCEEDED', `${what} over tcp: no answer within ${timeoutMs} ms`));
+        reject(new ServiceError('DEADLINE_EXCEEDED', 'DEADLINE_EXCEEDED', `${contract.name}.${method} over tcp: no answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      waiting.set(id, { resolve, reject, timer, codec, requestBytes: payload.length, what });
-      open().write(new Writer().text(`${contract.name}/${method}`, 2).f64(timeoutMs).text(requestId, 1).bytes(payload).frame(REQUEST, id));
+      waiting.set(id, { resolve, reject, timer, codec, requestBytes: payload.length, contract, method });
+      open().write(requestFrame(id, pathBytes(contract, method), timeoutMs, requestId, payload));
     }),
     check: async (timeoutMs) => {
       open();
