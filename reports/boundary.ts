@@ -47,7 +47,10 @@ export function checkoutBoundaries(run: RunResult): BoundaryPoint[] {
 export const FLOOR_GOAL = 1.2;
 
 export interface FloorRatio {
+  /** The chain's row of the first trial, its per-hop overhead the median over every trial's (as the wiring's). */
   floor: FloorRow;
+  /** Bare-chain runs behind it: one per trial. */
+  trials: number;
   /** The wiring's remote hops on the checkout path (its edges in this run). */
   hops: number;
   /** Per hop, µs: the mean over the checkout path's edges of each edge's median-over-trials percentile. */
@@ -56,13 +59,23 @@ export interface FloorRatio {
   ratio?: number;
 }
 
-/** Per remote wiring that ran beside a bare chain: its per-hop overhead p50 ÷ the chain's, both by perHopOverhead. */
+/**
+ * Per remote wiring that ran beside a bare chain: its per-hop overhead p50 ÷ the chain's, both by
+ * perHopOverhead and both the median over trials — one chain run of 150 checkouts moved by ±20 % here.
+ */
 export function floorRatios(run: RunResult): FloorRatio[] {
   const points = checkoutBoundaries(run);
-  return (run.floor ?? []).map((floor) => {
+  const byWiring = new Map<string, FloorRow[]>();
+  for (const row of run.floor ?? []) byWiring.set(row.wiring, [...(byWiring.get(row.wiring) ?? []), row]);
+  return [...byWiring.values()].map((rows) => {
+    const floor: FloorRow = {
+      ...rows[0],
+      perHopOverheadUs: { p50: median(rows.map((r) => r.perHopOverheadUs.p50))!, p99: median(rows.map((r) => r.perHopOverheadUs.p99))! },
+      warnings: [...new Set(rows.flatMap((r) => r.warnings))],
+    };
     const own = points.filter((p) => p.wiring === floor.wiring);
     const kitUs = own.length ? perHopOverhead(own.map((p) => ({ overheadUs: { p50: p.overheadP50Ms * 1000, p99: p.overheadP99Ms * 1000 } }))) : undefined;
     const comparable = kitUs && own.length === floor.remoteHops && floor.perHopOverheadUs.p50 > 0;
-    return { floor, hops: own.length, kitUs, ratio: comparable ? kitUs.p50 / floor.perHopOverheadUs.p50 : undefined };
+    return { floor, trials: rows.length, hops: own.length, kitUs, ratio: comparable ? kitUs.p50 / floor.perHopOverheadUs.p50 : undefined };
   });
 }

@@ -175,6 +175,18 @@ describe('the kit\'s own cost against a bare chain', () => {
     expect(html).toContain('Method: beside each remote wiring, a bare chain');
   });
 
+  it('takes the bare chain\'s per-hop overhead as the median over its trials, as the wiring\'s', () => {
+    const run = fixture();
+    const first = run.floor![0];
+    const at = (p50: number) => ({ ...first, perHopOverheadUs: { p50, p99: p50 * 3 }, warnings: [`run at ${p50}`] });
+    run.floor = [at(300), ...run.floor!.slice(1), at(100), at(200)];
+    const row = floorRatios(run).find((r) => r.floor.wiring === first.wiring)!;
+    expect(row.trials).toBe(3);
+    expect(row.floor.perHopOverheadUs).toEqual({ p50: 200, p99: 600 });
+    expect(row.floor.warnings).toEqual(['run at 300', 'run at 100', 'run at 200']);
+    expect(row.ratio).toBeCloseTo(row.kitUs!.p50 / 200, 6);
+  });
+
   it('gives no ratio where the chain and the wiring did not cross the same hops', () => {
     const run = fixture();
     run.floor![0].remoteHops = 11;

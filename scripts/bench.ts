@@ -131,7 +131,7 @@ const swept = values.target || !sweep ? [] : wirings;
 const floorLoad = values.target || closedOnly || !(values.floor ?? (profile.floor && !values['no-floor'])) ? undefined : floorScenario(scenario);
 if (floorLoad === undefined && values.floor) log(`--floor: skipped (${values.target || closedOnly ? 'it needs the open-model cells of wirings this run starts' : `${scenario.name} sends no checkout`})`);
 const floored = floorLoad ? wirings.filter(floorable) : [];
-let plannedS = openCells.length * cellS + saturated.length * saturationS + swept.length * sweepS + (floorLoad ? floored.length * floorS(floorLoad) : 0);
+let plannedS = openCells.length * cellS + saturated.length * saturationS + swept.length * sweepS + (floorLoad ? trials * floored.length * floorS(floorLoad) : 0);
 const status = (label: string, phase: string, extra = '') =>
   bar.update(`${label} · ${phase} · elapsed ${clock((Date.now() - began) / 1000)} · ~${clock(Math.max(0, plannedS))} left${extra}`);
 
@@ -165,7 +165,7 @@ try {
     cells.push(cell);
     plannedS -= cellS;
     bar.done(`${label}: ${summaryOf(cell.driver)}, invariants ${describeInvariants(cell.invariants)}`);
-    if (floorLoad && trial === 1 && floored.includes(wiring)) {
+    if (floorLoad && floored.includes(wiring)) {
       const floorLabel = `[${i + 1}/${openCells.length}] ${wiring}: bare chain`;
       // A floor that fails costs the run its ratio for this wiring, not its measurements.
       try {

@@ -20,8 +20,8 @@ export function floorable(wiring: string): boolean {
 /** Seconds one floor run takes: its warm-up and measured time, plus starting and stopping its processes. */
 export const floorS = (s: Scenario) => s.warmupS + s.durationS + 5;
 
-export const FLOOR_METHOD = 'Floor (--floor): after the first trial of each remote wiring, a bare chain with its placement and transport (no kit, no database; scripts/bench/chain.ts), ' +
-  'driven by the built-in open-loop driver with the scenario\'s checkouts alone at their own rate, the same warm-up and measured time; per-hop overhead timed as the wiring\'s.';
+export const FLOOR_METHOD = 'Floor (--floor): after every trial of each remote wiring, a bare chain with its placement and transport (no kit, no database; scripts/bench/chain.ts), ' +
+  'driven by the built-in open-loop driver with the scenario\'s checkouts alone at their own rate, the same warm-up and measured time; per-hop overhead timed as the wiring\'s, median over trials as the wiring\'s is.';
 
 /** The console's lines: per wiring, splitbench's per-hop overhead p50 beside the chain's. */
 export function floorSummary(run: RunResult): string[] {
