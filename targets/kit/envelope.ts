@@ -90,7 +90,14 @@ export function remoteStub(contract: Contract, peer: Peer, transport: string, re
   const stub: Record<string, Handler> = {};
   for (const [method, rpc] of Object.entries(contract.methods)) {
     const what = `${contract.name}.${method}`;
-    const to = contract.name;
+    // One per method, not per call: a failed call (no reply) counts its whole round trip as handler time.
+    const record = (ctx: Ctx, started: bigint, reply?: Reply) => {
+      const rttUs = elapsedUs(started);
+      recorder.record({
+        from: ctx.caller, to: contract.name, method, transport, requestId: ctx.requestId, rttUs,
+        handlerUs: reply?.handlerUs ?? rttUs, requestBytes: reply?.requestBytes ?? 0, responseBytes: reply?.responseBytes ?? 0,
+      }, reply === undefined || reply.error !== undefined);
+    };
     const once = async (input: unknown, ctx: Ctx) => {
       const timeoutMs = ensureTime(ctx, what);
       if (strict) checkInput(rpc.input, input, what);
@@ -99,12 +106,10 @@ export function remoteStub(contract: Contract, peer: Peer, transport: string, re
       try {
         reply = await peer.call({ contract, method, input, timeoutMs, requestId: ctx.requestId });
       } catch (err) {
-        const rttUs = elapsedUs(started);
-        recorder.record({ from: ctx.caller, to, method, transport, requestId: ctx.requestId, rttUs, handlerUs: rttUs, requestBytes: 0, responseBytes: 0 }, true);
+        record(ctx, started);
         throw err instanceof ServiceError ? err : new TransportError(transport, `${what} over ${transport}: ${(err as Error).message}`);
       }
-      const rttUs = elapsedUs(started);
-      recorder.record({ from: ctx.caller, to, method, transport, requestId: ctx.requestId, rttUs, handlerUs: reply.handlerUs ?? rttUs, requestBytes: reply.requestBytes, responseBytes: reply.responseBytes }, reply.error !== undefined);
+      record(ctx, started, reply);
       if (reply.error) throw new ServiceError(reply.error.code, reply.error.reason, reply.error.message);
       return reply.output;
     };

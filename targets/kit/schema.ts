@@ -44,32 +44,31 @@ export function validate(schema: Schema, value: unknown, path = ''): string[] {
 // Every call of every wiring passes through here, so a valid value costs no allocation: the path is a
 // stack of keys, spelled out only when a problem is found.
 function check(schema: Schema, value: unknown, path: (string | number)[], problems: string[]): void {
-  const fail = (expected: string) => problems.push(`${spell(path)}: ${expected}`);
   // An optional field may be absent, or hold the default shape() fills in (what protobuf carries for
   // absent): validate(shape(x)) holds whenever validate(x) does.
   if ((schema as { optional?: boolean }).optional && (value === undefined || value === shape(schema, undefined))) return;
   switch (schema.kind) {
     case 'str':
-      if (typeof value !== 'string') return void fail(`expected a string, got ${describe(value)}`);
-      if (value.length < schema.min || value.length > schema.max) return void fail(`expected a string of ${schema.min}–${schema.max} characters, got ${value.length}`);
+      if (typeof value !== 'string') return void fail(problems, path, `expected a string, got ${describe(value)}`);
+      if (value.length < schema.min || value.length > schema.max) return void fail(problems, path, `expected a string of ${schema.min}–${schema.max} characters, got ${value.length}`);
       // Postgres text cannot hold U+0000, and no field of any contract has a use for it: refused here,
       // once for every transport and wiring, instead of failing as a database error in some service.
-      if (value.includes('\u0000')) fail(`expected a string without NUL (U+0000), got one at position ${value.indexOf('\u0000')}`);
+      if (value.includes('\u0000')) fail(problems, path, `expected a string without NUL (U+0000), got one at position ${value.indexOf('\u0000')}`);
       return;
     case 'int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) return void fail(`expected an integer, got ${describe(value)}`);
-      if (value < schema.min || value > schema.max) fail(`expected an integer in ${schema.min}…${schema.max}, got ${value}`);
+      if (typeof value !== 'number' || !Number.isInteger(value)) return void fail(problems, path, `expected an integer, got ${describe(value)}`);
+      if (value < schema.min || value > schema.max) fail(problems, path, `expected an integer in ${schema.min}…${schema.max}, got ${value}`);
       return;
     case 'num':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return void fail(`expected a number, got ${describe(value)}`);
-      if (value < schema.min || value > schema.max) fail(`expected a number in ${schema.min}…${schema.max}, got ${value}`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) return void fail(problems, path, `expected a number, got ${describe(value)}`);
+      if (value < schema.min || value > schema.max) fail(problems, path, `expected a number in ${schema.min}…${schema.max}, got ${value}`);
       return;
     case 'bool':
-      if (typeof value !== 'boolean') fail(`expected true or false, got ${describe(value)}`);
+      if (typeof value !== 'boolean') fail(problems, path, `expected true or false, got ${describe(value)}`);
       return;
     case 'list': {
-      if (!Array.isArray(value)) return void fail(`expected a list, got ${describe(value)}`);
-      if (value.length < schema.min || value.length > schema.max) return void fail(`expected a list of ${schema.min}–${schema.max} items, got ${value.length}`);
+      if (!Array.isArray(value)) return void fail(problems, path, `expected a list, got ${describe(value)}`);
+      if (value.length < schema.min || value.length > schema.max) return void fail(problems, path, `expected a list of ${schema.min}–${schema.max} items, got ${value.length}`);
       for (let i = 0; i < value.length; i++) {
         path.push(i);
         check(schema.item, value[i], path, problems);
@@ -78,7 +77,7 @@ function check(schema: Schema, value: unknown, path: (string | number)[], proble
       return;
     }
     case 'msg': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return void fail(`expected an object, got ${describe(value)}`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return void fail(problems, path, `expected an object, got ${describe(value)}`);
       const record = value as Record<string, unknown>;
       const fields = schema.fields as Fields;
       for (const key in fields) {
@@ -91,6 +90,10 @@ function check(schema: Schema, value: unknown, path: (string | number)[], proble
       }
     }
   }
+}
+
+function fail(problems: string[], path: (string | number)[], expected: string): void {
+  problems.push(`${spell(path)}: ${expected}`);
 }
 
 /** ["lines", 0, "sku"] → "lines[0].sku"; the top level is "(body)". */
