@@ -5,8 +5,9 @@ import type { CellStart } from '../targets/db/cell-start.js';
 import type { InvariantReport } from '../targets/db/invariant-report.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { FloorRow } from './floor.js';
+import type { RequestRecord } from './fault-windows.js';
 
-/** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors; later, optional: floor. */
+/** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors; later, optional: floor, faults. */
 export const SCHEMA_VERSION = 2;
 
 /** The machine a run measured on (scripts/bench/environment.ts reads it). */
@@ -61,7 +62,65 @@ export interface Cell {
   invariants: InvariantReport;
   /** Commit → consumed of the events created in the measured window (absent: run.json written before this was measured). */
   events?: EventLatency;
+  /** The scenario's fault timeline as this cell ran it (absent: the scenario has no faults). */
+  faults?: FaultsResult;
 }
+
+/** A cell under faults (scripts/bench/faults.ts): what each fault did, second by second, and what it left behind. */
+export interface FaultsResult {
+  windows: FaultWindowResult[];
+  /** One row per second of the measured phase, by intended send time (t = 0 at the end of the warm-up). */
+  timeline: TimelineSecond[];
+  /** Requests the driver sent again with the same idempotency key after a timeout, a 5xx or a cut connection. */
+  clientRetries: number;
+  /** Idempotent calls a stub tried again inside the system, and retries its process's budget refused. */
+  serviceRetries: number;
+  retriesRefused: number;
+  /** Checkouts the client finally saw fail (after its retries), and how many of them have an order after the relay drained: must be 0. */
+  failedCheckouts: number;
+  failedButPlaced: number;
+  /** The cost of the proxies themselves with no toxic (absent: the wiring has no proxied boundary in this run). */
+  proxy?: ProxyCost;
+}
+
+export interface FaultWindowResult {
+  kind: string;
+  /** What the scenario aimed it at: a link "checkout→warehouse", a service (kill), a domain (slow-db, db-restart). */
+  target: string;
+  /** Relative to the start of the measured phase. */
+  atS: number;
+  durationS: number;
+  /** Why the fault did not apply to this wiring (e.g. no boundary between the two in the monolith); absent when it ran. */
+  skipped?: string;
+  /** What it acted on: proxies ("checkout→warehouse", "warehouse→db logistics") or processes ("process payment"). */
+  appliedTo: string[];
+  /** kill: from SIGKILL until the restarted process was ready again. */
+  restartMs?: number;
+  /** The seconds before the fault (since the previous one ended), during it, and after it (until the next one or the end). */
+  before: WindowStats;
+  during: WindowStats;
+  after: WindowStats;
+  /** Seconds from the fault's end to the first second whose p99 and error rate are back within 10 % of `before`; null: not within the run. */
+  recoveryS: number | null;
+}
+
+export interface WindowStats { requests: number; errorRate: number; errors: Record<string, number>; p50Ms: number; p99Ms: number; }
+
+export interface TimelineSecond {
+  tS: number;
+  /** Requests whose intended send time fell in this second, and how each finally ended (as the user saw it, after the driver's retries). */
+  requests: number;
+  ok: number;
+  errors: Record<string, number>;
+  /** Requests of this second that needed at least one retry. */
+  retried: number;
+  /** Of the answered requests (timeouts included at their timeout), from the first attempt's intended send time; 0 when none. */
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Round trips of a small echo straight to a server and through one Toxiproxy proxy with no toxic, alternating. */
+export interface ProxyCost { probes: number; directUs: { p50: number; p99: number }; proxiedUs: { p50: number; p99: number }; addedUs: { p50: number; p99: number }; }
 
 /**
  * The asynchronous side of a cell (scripts/bench/event-latency.ts): per subscriber and for every event
@@ -195,12 +254,22 @@ export interface DriverResult {
   warnings: string[];
   /** Threshold verdicts, for drivers that evaluate thresholds themselves (k6: "metric{tags}: expression"). */
   thresholds?: { name: string; ok: boolean }[];
+  /** Requests sent again by the driver as a client would (scenario `retry`), measured phase; absent without client retries. */
+  clientRetries?: number;
+  /** Every measured request's final outcome and the checkouts that finally failed: asked for by fault runs, turned into `Cell.faults`, never written to run.json. */
+  requests?: RequestRecord[];
+  failedCheckouts?: FailedCheckout[];
 }
+
+/** A checkout the client finally saw fail: its order id follows from the customer and the key (checkout's `orderIdOf`). */
+export interface FailedCheckout { customer: number; idempotencyKey: string; }
 
 export interface EdgeResult {
   from: string; to: string; transport: string; calls: number; errors: number;
   rttUs: { p50: number; p99: number }; handlerUs: { p50: number; p99: number }; overheadUs: { p50: number; p99: number };
   requestBytesMean: number; responseBytesMean: number;
+  /** Calls tried again by the stub (idempotent methods only), and retries the process's budget refused (absent in runs before retries existed). */
+  retries?: number; retriesRefused?: number;
   /** The caller's round trips in µs over the measured window, HdrHistogram compressed base64 (absent in runs written before it was kept). */
   rttHistogram?: string;
 }

@@ -10,13 +10,14 @@ import { describeWith } from '../scripts/describe-with.js';
 import { importK6Summary, k6Missing, runK6, type K6Summary } from '../scripts/bench/k6.js';
 import {
   K6_DROPPED_MEASURE, droppedBound, k6ErrorCounter, k6MeasureMetric, mixTable, pickWorkflow, renderK6Script, sentWorkflows,
+  k6Renders,
 } from './k6.js';
 import { browseRequest, checkoutRequest, customerOfCheckout, historyRequest, returnRequest, searchRequest, type FrontDoorRequest, type Workflow } from './requests.js';
 import { SCENARIO_DIR, loadScenario, parseScenario, type Scenario } from './scenario.js';
 
 const TARGET = 'http://127.0.0.1:9';
 const RUN_TAG = 'run-t1';
-const scenarioFiles = fs.readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).sort();
+const scenarioFiles = fs.readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json') && k6Renders(loadScenario(path.join(SCENARIO_DIR, f)))).sort();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'splitbench-k6-test-'));
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });

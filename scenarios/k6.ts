@@ -179,7 +179,11 @@ export function k6Options(scenario: Scenario): Record<string, unknown> {
 }
 
 /** Renders the k6 script for a scenario. The target URL can be overridden at run time with env SPLITBENCH_TARGET. */
+/** k6 sends requests; it cannot kill a process or put a proxy between two, so fault scenarios are the built-in driver's. */
+export const k6Renders = (scenario: Scenario) => scenario.faults.length === 0;
+
 export function renderK6Script(scenario: Scenario, opts: { targetUrl: string; runTag: string }): string {
+  if (!k6Renders(scenario)) throw new Error(`scenario "${scenario.name}" has faults: k6 cannot inject them; run it with the built-in driver`);
   const j = (v: unknown) => JSON.stringify(v);
   const table = mixTable(scenario.mix);
   if (table.length === 0) throw new Error(`scenario "${scenario.name}": the mix sends no workflow`);

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseFaults, type Fault } from './faults.js';
 import { WORKFLOWS, type Workflow } from './requests.js';
 import { parseWiring } from '../targets/wirings/placement.js';
 
@@ -37,7 +38,17 @@ export interface Scenario {
   timeoutMs: number;
   /** Per workflow or "all". */
   slo: Partial<Record<Workflow | 'all', Slo>>;
+  /** What goes wrong during the measured phase (scenarios/faults.ts); empty: a sunny-day run. */
+  faults: Fault[];
+  /**
+   * How the driver behaves as a client after a timeout, a 5xx or a cut connection: it sends the same
+   * request again (same idempotency key) after backoffMs × 2^attempt, up to maxRetries times; the
+   * outcome counted is the last one. Absent: no client retries (latency of the system alone).
+   */
+  retry?: ClientRetry;
 }
+
+export interface ClientRetry { maxRetries: number; backoffMs: number; }
 
 export const SCENARIO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)).replace(/\/dist\/scenarios$/, '/scenarios'), '.');
 
@@ -80,7 +91,7 @@ export function parseScenario(raw: unknown, file: string): Scenario {
     }
   };
   if (!obj(raw)) throw new ScenarioError(`${file}: expected a JSON object`);
-  const known = ['name', 'description', 'mix', 'arrival', 'durationS', 'warmupS', 'seed', 'maxInFlight', 'timeoutMs', 'slo'];
+  const known = ['name', 'description', 'mix', 'arrival', 'durationS', 'warmupS', 'seed', 'maxInFlight', 'timeoutMs', 'slo', 'faults', 'retry'];
   for (const k of Object.keys(raw)) if (!known.includes(k)) problems.push(`${k}: unknown field (known: ${known.join(', ')})`);
   if (typeof raw.name !== 'string' || !/^[a-z0-9-]+$/.test(raw.name)) bad('name', 'a lower-case name like "checkout-steady"', raw.name);
   if (!obj(raw.mix) || Object.keys(raw.mix).length === 0) bad('mix', `an object of weights, e.g. {"checkout": 1}, over ${WORKFLOWS.join('/')}`, raw.mix);
@@ -116,10 +127,21 @@ export function parseScenario(raw: unknown, file: string): Scenario {
       else positive(`slo.${w}.${k}`, v);
     }
   }
+  const durationS = rampS ?? raw.durationS;
+  const faults = parseFaults(raw.faults, typeof durationS === 'number' ? durationS : Infinity, problems);
+  const retry = raw.retry;
+  if (retry !== undefined) {
+    if (!obj(retry)) bad('retry', '{"maxRetries": integer ≥ 0, "backoffMs": number > 0}', retry);
+    else {
+      for (const k of Object.keys(retry)) if (!['maxRetries', 'backoffMs'].includes(k)) problems.push(`retry.${k}: unknown field (known: maxRetries, backoffMs)`);
+      if (!Number.isInteger(retry.maxRetries) || retry.maxRetries < 0 || retry.maxRetries > 10) bad('retry.maxRetries', 'an integer from 0 to 10', retry.maxRetries);
+      positive('retry.backoffMs', retry.backoffMs);
+    }
+  }
   if (problems.length) throw new ScenarioError(`${file}: ${problems.join('; ')}`);
   return {
     name: raw.name, description: String(raw.description ?? ''), mix: raw.mix, arrival: a.model === 'ramp' ? { model: 'ramp', startRps: a.startRps ?? 0, stages: a.stages } : a,
-    durationS: rampS ?? raw.durationS, warmupS: raw.warmupS ?? 0, seed, maxInFlight, timeoutMs: raw.timeoutMs ?? 5000, slo,
+    durationS, warmupS: raw.warmupS ?? 0, seed, maxInFlight, timeoutMs: raw.timeoutMs ?? 5000, slo, faults, ...(retry && { retry }),
   };
 }
 

@@ -10,11 +10,11 @@ import { DEFAULT_REPORTS_DIR, generateReports } from '../reports/generate.js';
 import { parseInjectedDelays } from '../targets/kit/handler.js';
 import { SERVICES } from '../targets/services.js';
 import { DEPLOYED_WIRINGS, EXTRACT_HELP, HEADLINE_WIRINGS, LADDER_WIRINGS, parseWiring } from '../targets/wirings/placement.js';
-import { runCell, runSaturationCell, runSweepCell, type Cell, type DriveFn } from './bench/cell.js';
+import { runCell, runSaturationCell, runSweepCell, type Cell, type CellOptions, type DriveFn } from './bench/cell.js';
 import { floorScenario, runFloor } from './bench/chain.js';
 import type { FloorRow } from '../results/floor.js';
 import { FLOOR_METHOD, floorable, floorS, floorSummary } from './bench/floor.js';
-import { runDriverInChild } from './bench/driver-process.js';
+import { builtinDrive } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
 import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from '../results/lower-bound.js';
@@ -24,7 +24,10 @@ import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
 import { shapeScenario } from './bench/shape-scenario.js';
 import { clock, progress, rateAndP99 } from './bench/progress.js';
 import { checkRun } from '../results/run-file.js';
-import { SCHEMA_VERSION, type DriverResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from '../results/run.js';
+import { SCHEMA_VERSION, type DriverResult, type FaultsResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from '../results/run.js';
+import { needsLinks } from './bench/faults.js';
+import { startToxiproxy } from '../targets/wirings/toxiproxy.js';
+import { measureProxyCost } from '../targets/wirings/proxy-cost.js';
 import { args, fail, log, onShutdown } from './cli.js';
 
 /** Closed-model saturation runs (autocannon): requests in flight per wiring, and their length. */
@@ -78,8 +81,6 @@ const profile = PROFILES[values.profile as Profile];
 if (!['builtin', 'k6', 'autocannon'].includes(values.driver!)) fail(`--driver "${values.driver}": expected builtin, k6 or autocannon`, 2);
 const closedOnly = values.driver === 'autocannon';
 const sweep = values.sweep ?? profile.sweep;
-const saturation = closedOnly || sweep || (values.saturation ?? (profile.saturation && !values['no-saturation']));
-if (values.target && (saturation || closedOnly)) log('--target: saturation and sweep need wirings this run starts; skipped');
 const num = (v: string | undefined, flag: string) => {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -106,11 +107,17 @@ try {
   fail((e as Error).message, e instanceof ScenarioError ? 2 : 1);
 }
 const trials = num(values.trials, 'trials') ?? profile.trials;
+const faulty = scenario.faults.length > 0;
+if (faulty && values.driver !== 'builtin') fail(`--driver ${values.driver}: ${scenario.name} has faults, and only the built-in driver records each request's outcome and retries as a client`, 2);
+if (faulty && values.target) fail(`--target: ${scenario.name} has faults, and faults need wirings this run starts (it kills their processes and puts proxies between them)`, 2);
+// A fault run measures the faults; each wiring's maximum throughput (without them) is asked for by name.
+const saturation = closedOnly || sweep || (values.saturation ?? (profile.saturation && !values['no-saturation'] && !faulty));
+if (values.target && (saturation || closedOnly)) log('--target: saturation and sweep need wirings this run starts; skipped');
 
 let drive: DriveFn;
 if (values.driver === 'k6') {
-  if (!k6Path()) { log(`k6 not found: ${k6Missing()}; carrying on with the built-in driver`); drive = builtin; } else drive = viaK6;
-} else drive = builtin;
+  if (!k6Path()) { log(`k6 not found: ${k6Missing()}; carrying on with the built-in driver`); drive = builtinDrive; } else drive = viaK6;
+} else drive = builtinDrive;
 
 const env = environment();
 const runId = `${env.startedAt.replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${values.profile}`;
@@ -145,7 +152,10 @@ try {
     status('databases', 'seeding');
     fresh = await cellDatabases(db, SERVICES, scenario.seed, log);
   }
-  const base = (wiring: string, runTag: string) => ({ wiring, scenario, runTag, db: db!, fresh: fresh!, injectDelay: values['inject-delay'], onStop: (stop: () => Promise<void>) => shutdown.add(stop) });
+  const faults = openCells.length && faulty ? await faultTools() : undefined;
+  const base = (wiring: string, runTag: string) => ({
+    wiring, scenario, runTag, db: db!, fresh: fresh!, injectDelay: values['inject-delay'], onStop: (stop: () => Promise<void>) => shutdown.add(stop), faults,
+  });
 
   const targetRuns: DriverResult[] = [];
   if (values.target) {
@@ -165,6 +175,7 @@ try {
     cells.push(cell);
     plannedS -= cellS;
     bar.done(`${label}: ${summaryOf(cell.driver)}, invariants ${describeInvariants(cell.invariants)}`);
+    if (cell.faults) for (const line of describeFaults(cell.faults)) bar.done(`  ${line}`);
     if (floorLoad && floored.includes(wiring)) {
       const floorLabel = `[${i + 1}/${openCells.length}] ${wiring}: bare chain`;
       // A floor that fails costs the run its ratio for this wiring, not its measurements.
@@ -230,7 +241,7 @@ try {
   const run: RunResult = {
     schemaVersion: SCHEMA_VERSION, runId, environment: env,
     config: {
-      profile: values.profile!, scenario, wirings, trials, driver: closedOnly ? 'autocannon' : drive === builtin ? 'builtin' : 'k6', target: values.target ?? null,
+      profile: values.profile!, scenario, wirings, trials, driver: closedOnly ? 'autocannon' : drive === builtinDrive ? 'builtin' : 'k6', target: values.target ?? null,
       db: db?.kind ?? 'not used (--target)', cellStart: fresh?.method ?? 'not used (--target)', injectDelay: values['inject-delay'] ?? '',
       method: 'open model (arrival rate), latency from the intended send time (coordinated omission corrected), HdrHistogram µs 3 significant digits; warm-up excluded; driver in its own process. ' +
         `Every cell starts from the same databases: ${fresh?.method === CLONE_METHOD ? 'seeded once per run into template databases, cloned per cell (CREATE DATABASE … TEMPLATE), then CHECKPOINT' : 'reseeded per cell, then VACUUM ANALYZE and CHECKPOINT'} (each cell's start.method). ` +
@@ -265,8 +276,31 @@ try {
   await shutdown.run(1);
 }
 
-function builtin(targetUrl: string, s: Scenario, runTag: string, onProgress: Parameters<DriveFn>[3]) {
-  return runDriverInChild({ targetUrl, scenario: s, runTag }, onProgress);
+/** Toxiproxy for link and database faults (started once, its proxies made per cell), and what one of its proxies costs here. */
+async function faultTools(): Promise<NonNullable<CellOptions['faults']>> {
+  const say = (m: string) => bar.done(`  ${m}`);
+  if (!needsLinks(scenario.faults)) return { log: say };
+  status('faults', 'starting Toxiproxy');
+  const toxiproxy = await startToxiproxy({ log });
+  shutdown.add(toxiproxy.stop);
+  status('faults', 'measuring one proxy with no toxic');
+  const proxy = await measureProxyCost(toxiproxy);
+  log(`Toxiproxy ${toxiproxy.version} at ${toxiproxy.apiUrl}; one proxy with no toxic adds ${proxy.addedUs.p50} µs p50, ${proxy.addedUs.p99} µs p99 per round trip (${proxy.probes} alternating echo probes) — every boundary of the fault cells carries one`);
+  return { toxiproxy, proxy, log: say };
+}
+
+function describeFaults(f: FaultsResult): string[] {
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const lines = f.windows.map((w) => {
+    const what = `${w.kind} ${w.target} at ${w.atS} s for ${w.durationS} s`;
+    if (w.skipped) return `${what}: skipped (${w.skipped})`;
+    const restart = w.restartMs !== undefined ? `, restarted and ready in ${w.restartMs} ms` : '';
+    const recovery = w.recoveryS === null ? 'not recovered within the run' : `recovered ${w.recoveryS} s after it ended`;
+    return `${what}: errors ${pct(w.before.errorRate)} before, ${pct(w.during.errorRate)} during, ${pct(w.after.errorRate)} after; p99 ${w.before.p99Ms} → ${w.during.p99Ms} → ${w.after.p99Ms} ms; ${recovery}${restart}`;
+  });
+  lines.push(`retries: ${f.clientRetries} by the client (same key), ${f.serviceRetries} inside the system (${f.retriesRefused} refused by the retry budget); ` +
+    `${f.failedCheckouts} checkout(s) finally failed, ${f.failedButPlaced} of them placed anyway${f.failedButPlaced ? ' — BROKEN: the client was told it failed' : ''}`);
+  return lines;
 }
 
 function viaK6(targetUrl: string, s: Scenario, runTag: string, onProgress: Parameters<DriveFn>[3]) {
@@ -282,7 +316,7 @@ function describeArrival(s: Scenario): string {
 function describePlan(): string {
   const parts = [];
   if (values.target) parts.push(`driving ${values.target}`);
-  if (openCells.length) parts.push(`${openCells.length} cell(s) × ~${cellS} s of ${scenario.name} (${describeArrival(scenario)}), driver ${drive === builtin ? 'builtin' : 'k6'}`);
+  if (openCells.length) parts.push(`${openCells.length} cell(s) × ~${cellS} s of ${scenario.name} (${describeArrival(scenario)}), driver ${drive === builtinDrive ? 'builtin' : 'k6'}`);
   if (floored.length) parts.push(`a bare chain beside ${floored.length} remote wiring(s)`);
   if (saturated.length) parts.push(`saturation of ${saturated.length} wiring(s) (autocannon, ${SATURATION.connections} in flight)`);
   if (swept.length) parts.push(`a ${SWEEP_FRACTIONS.length}-point sweep of ${swept.length} wiring(s)`);

@@ -1,8 +1,11 @@
 // Run by `npm test` before the tests: installs the external programs the tests need where this
-// machine allows it (root, or sudo without a password, and apt-get), as .ci/run does, and says what
-// is still missing. Set SPLITBENCH_TEST_NO_INSTALL=1 to only look. Under CI=true a tool that is still
+// machine allows it (apt packages with root, or sudo without a password, and apt-get; others with their
+// own command, e.g. `go install`, when that program is on PATH), as .ci/run does, and says what is still
+// missing. Set SPLITBENCH_TEST_NO_INSTALL=1 to only look. Under CI=true a tool that is still
 // missing fails here already, naming it (unless SPLITBENCH_TEST_ALLOW_SKIP names it).
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { allowedSkips, isCi, TOOLS, type Tool, type ToolName } from './test-tools.js';
 
 const missing = () => (Object.entries(TOOLS) as [ToolName, Tool][]).filter(([, t]) => !t.found());
@@ -26,6 +29,22 @@ if (installable.length && process.env.SPLITBENCH_TEST_NO_INSTALL !== '1') {
     if (!run(['apt-get', 'update', '-q']) || !run(['apt-get', 'install', '-y', '-q', ...pkgs])) console.error('test prerequisites: apt-get failed (see above)');
   } else {
     console.error(`test prerequisites: ${installable.map((x) => x.pkg).join(', ')} missing, and this user cannot install them (needs root or passwordless sudo, and apt-get)`);
+  }
+}
+
+const onPath = (program: string) => (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).some((dir) => {
+  try { fs.accessSync(path.join(dir, program), fs.constants.X_OK); return true; } catch { return false; }
+});
+const commands = missing().flatMap(([name, t]) => (t.install ? [{ name, cmd: t.install }] : []));
+if (commands.length && process.env.SPLITBENCH_TEST_NO_INSTALL !== '1') {
+  for (const { name, cmd } of commands) {
+    const [program, ...args] = cmd;
+    if (!onPath(program)) {
+      console.error(`test prerequisites: ${name} missing, and ${program} (to run \`${cmd.join(' ')}\`) is not on PATH`);
+      continue;
+    }
+    console.error(`test prerequisites: installing ${name} with \`${cmd.join(' ')}\` (once)`);
+    if (spawnSync(program, args, { stdio: ['ignore', 'inherit', 'inherit'] }).status !== 0) console.error(`test prerequisites: ${program} failed (see above)`);
   }
 }
 

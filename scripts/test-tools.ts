@@ -6,12 +6,15 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { k6Path } from './bench/k6.js';
+import { TOXIPROXY_INSTALL, toxiproxyPath } from '../targets/wirings/toxiproxy.js';
 
 export interface Tool {
   /** How to tell it is there. */
   found: () => boolean;
   /** The Debian package that provides it (installed by scripts/test-prereqs.ts when root or sudo allow). */
   aptPackage?: string;
+  /** Any other command that installs it (run by scripts/test-prereqs.ts when missing and its program is on PATH). */
+  install?: string[];
   /** What to do by hand. */
   how: string;
 }
@@ -25,6 +28,7 @@ export const TOOLS = {
   chromium: { found: () => fs.existsSync(CHROMIUM_PATH), aptPackage: 'chromium', how: `apt-get install -y chromium (Debian's, at ${CHROMIUM_PATH})` },
   'docker-compose': { found: () => runs('docker-compose', 'version'), aptPackage: 'docker-compose', how: 'apt-get install -y docker-compose (Debian\'s docker-compose 1.29)' },
   kubectl: { found: () => runs('kubectl', 'version', '--client'), how: 'install kubectl (not in Debian\'s archive: see kubernetes.io "Install kubectl on Linux")' },
+  toxiproxy: { found: () => toxiproxyPath() !== undefined, install: TOXIPROXY_INSTALL.split(' '), how: `${TOXIPROXY_INSTALL} (a Go module, MIT), or set SPLITBENCH_TOXIPROXY to a toxiproxy-server binary` },
   k6: { found: () => k6Path() !== undefined, how: 'splitbench does not install k6 (AGPL-3.0): put a k6 binary on PATH or in $(go env GOPATH)/bin, or set SPLITBENCH_K6' },
 } satisfies Record<string, Tool>;
 

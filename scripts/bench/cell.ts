@@ -5,13 +5,18 @@ import type { CellDatabases, CellStart } from '../../targets/db/cell-start.js';
 import type { Databases } from '../../targets/db/connect.js';
 import { checkInvariants, type InvariantReport } from '../../targets/db/invariants.js';
 import { SERVICES } from '../../targets/services.js';
-import { startWiring, type RunningWiring } from '../../targets/wirings/supervisor.js';
+import { startWiring, type RunningWiring, type WiringOptions } from '../../targets/wirings/supervisor.js';
+import { WiringLinks } from '../../targets/wirings/links.js';
+import type { Toxiproxy } from '../../targets/wirings/toxiproxy.js';
+import { faultWindows, timeline, type FaultSpan } from '../../results/fault-windows.js';
+import { faultTimeline, needsLinks } from './faults.js';
+import { placedOrders } from './placed-orders.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
 import { isLowerBound } from '../../results/lower-bound.js';
 import { runSaturationInChild } from './driver-process.js';
 import type { PhaseProgress } from './progress.js';
-import type { Cell, CostResult, DriverResult, EdgeResult, SaturationRow, SweepPoint, TailSample } from '../../results/run.js';
+import type { Cell, CostResult, DriverResult, EdgeResult, FaultsResult, ProxyCost, SaturationRow, SweepPoint, TailSample } from '../../results/run.js';
 import { checkoutTail } from './tail.js';
 import { eventLatency, outboxPosition, windowEnd } from './event-latency.js';
 
@@ -23,22 +28,56 @@ export interface DriveFn { (targetUrl: string, scenario: Scenario, runTag: strin
 export interface CellOptions {
   wiring: string; scenario: Scenario; runTag: string; db: Databases; fresh: CellDatabases; injectDelay?: string;
   onPhase: (phase: string) => void; onProgress: (p: PhaseProgress) => void; onStop: (stop: () => Promise<void>) => void;
+  /** Fault scenarios: the proxies' server (link and database faults) and what one proxy costs, measured once per run. */
+  faults?: { toxiproxy?: Toxiproxy; proxy?: ProxyCost; log: (m: string) => void };
 }
 
 export async function runCell(opts: CellOptions & { trial: number; drive: DriveFn }): Promise<Cell> {
-  const { result, invariants, wiring, start } = await withWiring(opts, async (wiring) => {
-    const window = await measureWindow(wiring, opts.db);
-    const driver = await opts.drive(wiring.gatewayUrl, opts.scenario, opts.runTag, (p) => {
-      if (p.phase === 'measure') window.start();
-      opts.onProgress(p);
+  const faults = opts.scenario.faults;
+  const links = needsLinks(faults) ? new WiringLinks(requireToxiproxy(opts), opts.runTag.replace(/[^A-Za-z0-9]/g, '_')) : undefined;
+  try {
+    const { result, invariants, wiring, start } = await withWiring({ ...opts, route: links?.route }, async (wiring) => {
+      const window = await measureWindow(wiring, opts.db);
+      const timeline = faults.length ? faultTimeline(faults, wiring, links, opts.faults?.log ?? (() => {})) : undefined;
+      opts.onStop(async () => { await timeline?.abort(); });
+      const driver = await opts.drive(wiring.gatewayUrl, opts.scenario, opts.runTag, (p) => {
+        if (p.phase === 'measure') { window.start(); timeline?.start(); }
+        opts.onProgress(p);
+      }).catch(async (e) => { await timeline?.abort(); throw e; });
+      const spans = await timeline?.done();
+      return { driver, spans, ...(await window.end(answered(driver))) };
     });
-    return { driver, ...(await window.end(answered(driver))) };
-  });
+    const { requests, failedCheckouts, ...driver } = result.driver;
+    return {
+      wiring: opts.wiring, scenario: opts.scenario.name, trial: opts.trial, processes: wiring.pids.length, startupMs: wiring.startupMs,
+      settings: wiring.settings, start, driver, cost: result.cost, edges: result.edges, ...(result.tail && { tail: result.tail }), invariants,
+      // Read after the invariants' drain, from the databases: the wiring is stopped, its rows are not.
+      events: await eventLatency(opts.db.urls, result.eventWindow),
+      ...(result.spans && { faults: await faultsResult(opts, result.spans, result.driver, result.edges) }),
+    };
+  } finally {
+    await links?.close();
+  }
+}
+
+function requireToxiproxy(opts: CellOptions): Toxiproxy {
+  if (!opts.faults?.toxiproxy) throw new Error(`scenario ${opts.scenario.name}: its link and database faults need Toxiproxy, and none was started`);
+  return opts.faults.toxiproxy;
+}
+
+/** The cell's faults, measured: per window, second by second, and what the client saw fail but the system kept. */
+async function faultsResult(opts: CellOptions, spans: FaultSpan[], driver: DriverResult, edges: EdgeResult[]): Promise<FaultsResult> {
+  const requests = driver.requests ?? [];
+  const failed = driver.failedCheckouts ?? [];
   return {
-    wiring: opts.wiring, scenario: opts.scenario.name, trial: opts.trial, processes: wiring.pids.length, startupMs: wiring.startupMs,
-    settings: wiring.settings, start, driver: result.driver, cost: result.cost, edges: result.edges, ...(result.tail && { tail: result.tail }), invariants,
-    // Read after the invariants' drain, from the databases: the wiring is stopped, its rows are not.
-    events: await eventLatency(opts.db.urls, result.eventWindow),
+    windows: faultWindows(requests, spans, opts.scenario.durationS),
+    timeline: timeline(requests, opts.scenario.durationS),
+    clientRetries: driver.clientRetries ?? 0,
+    serviceRetries: edges.reduce((n, e) => n + (e.retries ?? 0), 0),
+    retriesRefused: edges.reduce((n, e) => n + (e.retriesRefused ?? 0), 0),
+    failedCheckouts: failed.length,
+    failedButPlaced: await placedOrders(opts.db.urls, failed),
+    ...(opts.faults?.proxy && needsLinks(opts.scenario.faults) && { proxy: opts.faults.proxy }),
   };
 }
 
@@ -91,11 +130,11 @@ export async function runSweepCell(opts: CellOptions & { drive: DriveFn; points:
   return out;
 }
 
-async function withWiring<T>(opts: CellOptions, measure: (wiring: RunningWiring) => Promise<T>): Promise<{ result: T; invariants: InvariantReport; wiring: RunningWiring; start: CellStart }> {
+async function withWiring<T>(opts: CellOptions & { route?: WiringOptions['route'] }, measure: (wiring: RunningWiring) => Promise<T>): Promise<{ result: T; invariants: InvariantReport; wiring: RunningWiring; start: CellStart }> {
   opts.onPhase('fresh databases');
   const start = await opts.fresh.reset();
   opts.onPhase('start');
-  const wiring = await startWiring({ wiring: opts.wiring, dbUrls: opts.db.urls, injectDelay: opts.injectDelay });
+  const wiring = await startWiring({ wiring: opts.wiring, dbUrls: opts.db.urls, injectDelay: opts.injectDelay, route: opts.route });
   opts.onStop(wiring.stop);
   try {
     const result = await Promise.race([measure(wiring), wiring.died.then((why) => { throw new Error(why); })]);
@@ -131,7 +170,7 @@ async function measureWindow(wiring: RunningWiring, db: Databases) {
       return {
         cost: cost(before.stats, after.stats, requests, dbCpuS),
         edges: after.stats.flatMap((p) => p.edges).map((e) => ({
-          from: e.from, to: e.to, transport: e.transport, calls: e.calls, errors: e.errors,
+          from: e.from, to: e.to, transport: e.transport, calls: e.calls, errors: e.errors, retries: e.retries, retriesRefused: e.retriesRefused,
           rttUs: { p50: e.rttUs.p50, p99: e.rttUs.p99 }, handlerUs: { p50: e.handlerUs.p50, p99: e.handlerUs.p99 },
           overheadUs: { p50: e.overheadUs.p50, p99: e.overheadUs.p99 }, requestBytesMean: e.requestBytesMean, responseBytesMean: e.responseBytesMean,
           rttHistogram: e.rttHistogram,

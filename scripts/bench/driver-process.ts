@@ -6,6 +6,7 @@ import { compiledEntry, forkChild, isForkedMain } from '../../targets/wirings/ch
 import { runOpenLoop, type DriverPlan } from './openloop.js';
 import type { DriverPhase, PhaseProgress } from './progress.js';
 import type { DriverResult } from '../../results/run.js';
+import type { DriveFn } from './cell.js';
 import { runSaturation, type SaturationMeasurement, type SaturationPlan } from './saturation.js';
 
 type ToChild = { type: 'run'; plan: DriverPlan } | { type: 'saturate'; plan: SaturationPlan };
@@ -14,6 +15,10 @@ type FromChild<R> = { type: 'progress'; progress: PhaseProgress<DriverPhase> } |
 export function runDriverInChild(plan: DriverPlan, onProgress: (p: PhaseProgress<DriverPhase>) => void): Promise<DriverResult> {
   return inChild({ type: 'run', plan }, onProgress);
 }
+
+/** The built-in driver as a cell drives it: fault scenarios keep every request's outcome for their windows. */
+export const builtinDrive: DriveFn = (targetUrl, scenario, runTag, onProgress) =>
+  runDriverInChild({ targetUrl, scenario, runTag, keepRequests: scenario.faults.length > 0 }, onProgress);
 
 export function runSaturationInChild(plan: SaturationPlan, onProgress: (p: PhaseProgress<DriverPhase>) => void): Promise<SaturationMeasurement> {
   return inChild({ type: 'saturate', plan }, onProgress);

@@ -12,7 +12,9 @@ import type { DriverResult } from '../../results/run.js';
 import { schedule } from './schedule.js';
 import { Metronome } from './metronome.js';
 import type { DriverPhase, PhaseProgress } from './progress.js';
-import { Sender } from './sender.js';
+import { Sender, type Outcome } from './sender.js';
+import type { RequestRecord } from '../../results/fault-windows.js';
+import type { FailedCheckout } from '../../results/run.js';
 import { Workload, orderIdOf } from './workload.js';
 
 /** What crosses a process boundary: plain data only. */
@@ -24,6 +26,8 @@ export interface DriverPlan {
    * Polling makes sends punctual to µs; sleeping alone wakes ~0.05–0.3 ms late (included in latency).
    */
   pollMs?: number;
+  /** Keep every measured request's outcome and the failed checkouts (fault runs: scripts/bench/faults.ts needs them). */
+  keepRequests?: boolean;
 }
 export interface OpenLoopPlan extends DriverPlan { onProgress?: (p: PhaseProgress<DriverPhase>) => void; onSample?: (s: Sample) => void; }
 
@@ -50,6 +54,11 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
   let cpuAtMeasure = process.cpuUsage();
   let sentTotal = 0;
   let scheduled = 0;
+  let clientRetries = 0;
+  /** Retries waiting out their backoff: the run is not over until they are sent and answered. */
+  let retriesWaiting = 0;
+  const requests: RequestRecord[] = [];
+  const failedCheckouts: FailedCheckout[] = [];
   let lastReport = t0;
 
   const report = () => {
@@ -80,20 +89,35 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
   const exchange = (readyMs: number, measured: boolean, then?: (endMs: number) => void, pick = workload.next()) => {
     const { request, customer } = pick;
     const workflow: Workflow = request.workflow;
-    const issuedMs = performance.now();
-    sentTotal++;
-    if (measured) rec.issued(issuedMs - readyMs);
-    sender.send(request, wantsBody(workflow), (o) => {
-      const v = verdict(workflow, o);
-      if (v.ok && workflow === 'checkout' && o.kind === 'answer' && o.status < 300) {
-        const orderId = orderIdOf(o.body);
-        if (orderId) workload.orderPlaced(orderId, customer!);
-      }
-      // Closed model: there is no schedule to be late against, so latency is the service time.
-      const startMs = closed ? (o.wireMs ?? issuedMs) : readyMs;
-      rec.ended(workflow, measured, v, o, { startMs, intendedMs: readyMs, issuedMs });
-      then?.(o.endMs);
-    });
+    const attempt = (retries: number, intendedMs: number) => {
+      const issuedMs = performance.now();
+      sentTotal++;
+      if (measured && retries === 0) rec.issued(issuedMs - readyMs);
+      sender.send(request, wantsBody(workflow), (o) => {
+        const v = verdict(workflow, o);
+        // A real client tries again, with the same request and so the same idempotency key.
+        if (!v.ok && s.retry && retries < s.retry.maxRetries && worthRetrying(o)) {
+          if (measured) clientRetries++;
+          const backoffMs = s.retry.backoffMs * 2 ** retries;
+          retriesWaiting++;
+          setTimeout(() => { retriesWaiting--; attempt(retries + 1, performance.now()); }, backoffMs);
+          return;
+        }
+        if (v.ok && workflow === 'checkout' && o.kind === 'answer' && o.status < 300) {
+          const orderId = orderIdOf(o.body);
+          if (orderId) workload.orderPlaced(orderId, customer!);
+        }
+        // Closed model: there is no schedule to be late against, so latency is the service time.
+        const startMs = closed ? (o.wireMs ?? issuedMs) : readyMs;
+        rec.ended(workflow, measured, v, o, { startMs, intendedMs, issuedMs });
+        if (measured && plan.keepRequests) {
+          requests.push({ atMs: readyMs - measureAt, latencyMs: o.kind === 'connection' ? undefined : o.endMs - startMs, ok: v.ok, ...(v.error && { error: v.error }), attempts: retries + 1 });
+          if (!v.ok && workflow === 'checkout') failedCheckouts.push({ customer: customer!, idempotencyKey: request.headers['idempotency-key'] });
+        }
+        then?.(o.endMs);
+      });
+    };
+    attempt(0, readyMs);
   };
 
   const openArrivals = (m: Metronome) => new Promise<void>((resolve) => {
@@ -110,7 +134,10 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
         // Picked even when it cannot go out: the drop is charged to the workflow it would have been,
         // and the sequence of workflows stays tied to the schedule.
         const pick = workload.next();
-        if (sender.outstanding >= s.maxInFlight) { if (measured) rec.droppedSend(pick.request.workflow); }
+        if (sender.outstanding >= s.maxInFlight) {
+          if (measured) rec.droppedSend(pick.request.workflow);
+          if (measured && plan.keepRequests) requests.push({ atMs: atMs - s.warmupS * 1000, latencyMs: undefined, ok: false, error: 'dropped', attempts: 1 });
+        }
         else exchange(t0 + atMs, measured, undefined, pick);
         previousMs = t0 + atMs;
         next = due.next();
@@ -145,6 +172,7 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
     if (s.arrival.model === 'closed') await closedLoops(s.arrival.concurrency);
     else await openArrivals(metronome!);
     enterMeasure();
+    while (retriesWaiting > 0 || sender.outstanding > 0) await new Promise((r) => setTimeout(r, 5));
   } finally {
     await metronome?.stop();
     await sender.close();
@@ -195,7 +223,12 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
     driverCpuS: Math.round((cpu.user + cpu.system) / 1000) / 1000,
     workflows,
     warnings,
+    ...(s.retry && { clientRetries }),
+    ...(plan.keepRequests && { requests, failedCheckouts }),
   };
 }
+
+/** What a client retries: no answer, a cut connection, or the server's own failure; never a 4xx (its answer stands). */
+const worthRetrying = (o: Outcome) => o.kind !== 'answer' || o.status >= 500;
 
 const round = (n: number) => Math.round(n * 100) / 100;

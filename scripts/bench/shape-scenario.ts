@@ -17,11 +17,14 @@ export interface ShapeOptions {
 export function shapeScenario(s: Scenario, o: ShapeOptions): { scenario: Scenario; durations: string } {
   if (o.rateRps !== undefined && s.arrival.model !== 'constant') throw new ScenarioError(`--rate applies to constant-rate scenarios; ${s.name} is ${s.arrival.model}`);
   const arrival = o.rateRps === undefined ? s.arrival : { ...s.arrival, rateRps: o.rateRps };
-  // A ramp's stages are fractions of its own duration: shortening it would change its shape, so it keeps it.
+  // A ramp's stages are fractions of its own duration, and faults are timed in its seconds: shortening
+  // either would change what the scenario is, so it keeps its own.
   const useProfile = !o.explicitFile;
-  const profileDurationS = useProfile && s.arrival.model !== 'ramp' ? o.profile.durationS : undefined;
+  const profileDurationS = useProfile && s.arrival.model !== 'ramp' && !s.faults.length ? o.profile.durationS : undefined;
   const profileWarmupS = useProfile ? o.profile.warmupS : undefined;
   const durationS = o.durationS ?? profileDurationS ?? s.durationS;
+  const lastFaultEndS = Math.max(0, ...s.faults.map((f) => f.atS + f.durationS));
+  if (durationS < lastFaultEndS) throw new ScenarioError(`--duration ${durationS}: ${s.name}'s last fault ends at ${lastFaultEndS} s of the measured phase; measure at least that long`);
   const warmupS = profileWarmupS ?? s.warmupS;
 
   const from = (value: number, own: number, flag: boolean, profileValue: number | undefined) =>

@@ -12,7 +12,7 @@ import { syntheticCell } from './synthetic-cell.js';
 
 const SCENARIO: Scenario = {
   name: 'synthetic', description: 'A/B page tests', mix: { checkout: 1 }, arrival: { model: 'constant', rateRps: 20 },
-  durationS: 8, warmupS: 2, seed: { skus: 10_000, customers: 1000 }, maxInFlight: 256, timeoutMs: 5000, slo: { checkout: { p99Ms: 500 } },
+  durationS: 8, warmupS: 2, seed: { skus: 10_000, customers: 1000 }, maxInFlight: 256, timeoutMs: 5000, slo: { checkout: { p99Ms: 500 } }, faults: [],
 };
 export const AB_FIXTURE_WIRINGS = ['monolith', 'services/http'];
 export const AB_FIXTURE_EDGES = { gated: 'gateway → <warehouse & co>', sparse: 'checkout → payment' };

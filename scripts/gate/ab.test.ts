@@ -14,7 +14,7 @@ import { runGate } from './verdict.js';
 
 const SCENARIO: Scenario = {
   name: 'synthetic', description: 'ab tests', mix: { checkout: 1 }, arrival: { model: 'constant', rateRps: 20 },
-  durationS: 8, warmupS: 2, seed: { skus: 10_000, customers: 1000 }, maxInFlight: 256, timeoutMs: 5000, slo: {},
+  durationS: 8, warmupS: 2, seed: { skus: 10_000, customers: 1000 }, maxInFlight: 256, timeoutMs: 5000, slo: {}, faults: [],
 };
 const SETTINGS = { minEffect: 0.1, confidence: 0.99, runDrift: 0.03 };
 const PAIRS = 5;

@@ -42,7 +42,7 @@ interface Distribution {
 
 const SCENARIO: Scenario = {
   name: 'synthetic', description: 'gate tests', mix: { checkout: 1 }, arrival: { model: 'constant', rateRps: 20 },
-  durationS: 8, warmupS: 2, seed: { skus: 10_000, customers: 1000 }, maxInFlight: 256, timeoutMs: 5000, slo: {},
+  durationS: 8, warmupS: 2, seed: { skus: 10_000, customers: 1000 }, maxInFlight: 256, timeoutMs: 5000, slo: {}, faults: [],
 };
 
 const ENVIRONMENT: RunResult['environment'] = {

@@ -59,6 +59,9 @@ export async function checkInvariants(urls: DbUrls, services: ServiceList, wait:
     const orderIds = new Set(orders.map((o) => o.order_id));
     const declined = payments.filter((p) => p.status === 'DECLINED');
     check('no order for a declined payment', declined.filter((p) => orderIds.has(p.order_id)).map((p) => p.order_id), declined.length, 'declined payments');
+    // Money taken for nothing: a saga that stopped between the charge and the order, with nobody left to finish it.
+    const authorized = payments.filter((p) => p.status === 'AUTHORIZED');
+    check('no authorized payment without an order', authorized.filter((p) => !orderIds.has(p.order_id)).map((p) => `${p.payment_id} for ${p.order_id}`), authorized.length, 'authorized payments');
 
     const reservations = new Map((await q('logistics', 'SELECT reservation_id, order_id, status FROM warehouse.reservations')).map((r) => [r.reservation_id, r]));
     check('no order without a reservation', orders.filter((o) => { const r = reservations.get(o.reservation_id); return !r || r.order_id !== o.order_id || r.status === 'RELEASED'; })

@@ -1,13 +1,15 @@
 // Everything about a remote call that is not bytes, once for every transport (transport.ts).
 // Server side: ctx from the caller's remaining time, validation, the handler, shaping, handler time.
-// Client side: the time check, the round trip, the hop record, wire errors back to ServiceErrors.
+// Client side: the time check, the round trip, the hop record, wire errors back to ServiceErrors, retries (retry.ts).
 // Strict mode holds every call to its contract (validate in, validate and shape out, raise only
 // declared reasons), in-process ones too, so a breach fails in every wiring; for tests, off in measured runs.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Contract, Rpc } from './contract.js';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, ensureTime, parseRequestId, parseTimeoutMs, type Ctx } from './ctx.js';
 import { GENERIC_REASONS, ServiceError, TransportError, invalid, toServiceError } from './errors.js';
 import type { Handler } from './handler.js';
 import type { HopRecorder } from './hops.js';
+import { MethodRetry, RETRY_POLICY, RetryBudget, type RetryPolicy } from './retry.js';
 import { shape, validate } from './schema.js';
 import type { Answer, Dispatch, Inbound, Peer, Reply } from './transport.js';
 
@@ -79,17 +81,24 @@ function checkOutput(schema: Contract['methods'][string]['output'], output: unkn
 }
 
 /**
- * The client half: a stub with the implementation's API whose every call goes to the peer. Every call
- * is recorded on its edge, an unanswered one too (its handler time is then its round trip). An
- * idempotent method is tried once more after a transport failure if time is left: safe by its
- * contract, and it spares the caller a reconnect. Strict mode checks the input before it leaves:
- * protobuf would otherwise coerce or drop what breaks the contract (2.5 for an int32, an unknown
- * field), and the breach would pass over gRPC and TCP but fail over HTTP.
+ * The client half: a stub with the implementation's API whose every call goes to the peer. Every
+ * attempt is recorded on its edge, an unanswered one too (its handler time is then its round trip).
+ * An idempotent method is tried again after a failure that may not have reached a healthy callee,
+ * with backoff, only if the retry fits in the time left, and only while the process's retry budget
+ * lasts (retry.ts); each retry, and each the budget refused, is counted on the edge. Pass one budget
+ * per process: shared, it bounds retries when every stub fails at once (absent: the stub has its own,
+ * for tests and tools; policy: tests fix its randomness). Strict mode checks the input before it leaves: protobuf would otherwise coerce
+ * or drop what breaks the contract (2.5 for an int32, an unknown field), and the breach would pass over
+ * gRPC and TCP but fail over HTTP.
  */
-export function remoteStub(contract: Contract, peer: Peer, transport: string, recorder: HopRecorder, strict = false): Record<string, Handler> {
+export function remoteStub(
+  contract: Contract, peer: Peer, transport: string, recorder: HopRecorder, strict = false,
+  budget = new RetryBudget(), policy: RetryPolicy = RETRY_POLICY,
+): Record<string, Handler> {
   const stub: Record<string, Handler> = {};
   for (const [method, rpc] of Object.entries(contract.methods)) {
     const what = `${contract.name}.${method}`;
+    const retry = rpc.idempotent ? new MethodRetry(budget, policy) : undefined;
     // One per method, not per call: a failed call (no reply) counts its whole round trip as handler time.
     const record = (ctx: Ctx, started: bigint, reply?: Reply) => {
       const rttUs = elapsedUs(started);
@@ -97,6 +106,7 @@ export function remoteStub(contract: Contract, peer: Peer, transport: string, re
         from: ctx.caller, to: contract.name, method, transport, requestId: ctx.requestId, rttUs,
         handlerUs: reply?.handlerUs ?? rttUs, requestBytes: reply?.requestBytes ?? 0, responseBytes: reply?.responseBytes ?? 0,
       }, reply === undefined || reply.error !== undefined);
+      return rttUs;
     };
     const once = async (input: unknown, ctx: Ctx) => {
       const timeoutMs = ensureTime(ctx, what);
@@ -109,16 +119,29 @@ export function remoteStub(contract: Contract, peer: Peer, transport: string, re
         record(ctx, started);
         throw err instanceof ServiceError ? err : new TransportError(transport, `${what} over ${transport}: ${(err as Error).message}`);
       }
-      record(ctx, started, reply);
+      const rttUs = record(ctx, started, reply);
       if (reply.error) throw new ServiceError(reply.error.code, reply.error.reason, reply.error.message);
+      retry?.succeeded(rttUs / 1000);
       return reply.output;
     };
-    stub[method] = rpc.idempotent
-      ? (input, ctx) => once(input, ctx).catch((err) => {
-        if (!(err instanceof TransportError) || ctx.deadline <= Date.now()) throw err;
-        return once(input, ctx);
-      })
-      : once;
+    // Every first attempt pays into the budget, a non-idempotent one too: the bound is on all the process's calls.
+    stub[method] = retry
+      ? async (input, ctx) => {
+        budget.deposit();
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await once(input, ctx);
+          } catch (err) {
+            const waitMs = retry.next(err, attempt, ctx);
+            if (waitMs === undefined) throw err;
+            const edge = { from: ctx.caller, to: contract.name, transport };
+            if (waitMs === 'refused') { recorder.retried(edge, true); throw err; }
+            recorder.retried(edge);
+            if (waitMs > 0) await sleep(waitMs);
+          }
+        }
+      }
+      : (input, ctx) => { budget.deposit(); return once(input, ctx); };
   }
   return stub;
 }

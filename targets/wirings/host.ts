@@ -9,6 +9,7 @@ import { asCaller } from '../kit/ctx.js';
 import { parseInjectedDelays, wrapHandlers, type Handler } from '../kit/handler.js';
 import { dispatcher, remoteStub } from '../kit/envelope.js';
 import { HopRecorder } from '../kit/hops.js';
+import { RetryBudget } from '../kit/retry.js';
 import type { Peer, RemoteTransport } from '../kit/transport.js';
 import { LOCAL_TRANSPORTS, loadTransport } from '../kit/transports/index.js';
 import { SERVICES } from '../services.js';
@@ -159,6 +160,7 @@ async function connect(wiring: Wiring, spec: ProcessSpec, recorder: HopRecorder)
     };
   }
   const transport = await loadTransport(wiring.transport);
+  const budget = new RetryBudget(); // one per process: every stub's retries draw on it
   const peers = new Map<string, Peer>();
   const address = (group: string) => {
     const peer = spec.peers[group];
@@ -169,7 +171,7 @@ async function connect(wiring: Wiring, spec: ProcessSpec, recorder: HopRecorder)
     transport,
     stub(contract, group) {
       if (!peers.has(group)) peers.set(group, transport.dial(address(group), { connections: spec.httpConnections }));
-      return remoteStub(contract, peers.get(group)!, transport.name, recorder, spec.strict);
+      return remoteStub(contract, peers.get(group)!, transport.name, recorder, spec.strict, budget);
     },
     peers: () => [...peers.keys()],
     check: (group) => () => peers.get(group)!.check(CHECK_TIMEOUT_MS),

@@ -8,7 +8,7 @@ import type { EdgeStats } from '../kit/hops.js';
 import { parseInjectedDelays } from '../kit/handler.js';
 import { SERVICES } from '../services.js';
 import { compiledEntry, forkChild, type Child } from './child.js';
-import { domainsOf, groupOf, parseWiring, type Wiring } from './placement.js';
+import { domainsOf, groupOf, parseWiring, type Group, type Wiring } from './placement.js';
 import { DEFAULT_HTTP_CONNECTIONS, PROCESS_ENV, specToEnv, type ProcessSpec } from './process-env.js';
 import type { FromChild, ToChild } from './process.js';
 
@@ -23,8 +23,17 @@ export interface WiringOptions {
   injectDelay?: string;
   /** Every in-process call checked and shaped against its contract as a remote one is (tests); off in measured runs. */
   strictContracts?: boolean;
+  /**
+   * Something put between the processes and what they dial (links.ts: a Toxiproxy proxy per boundary):
+   * told where every process will listen and where the databases are, it says what each process dials
+   * instead. The processes never know.
+   */
+  route?: (at: { wiring: Wiring; peers: Record<string, string>; dbUrls: DbUrls; taken: number[] }) => Promise<Routes>;
   log?: (m: string) => void;
 }
+
+/** Per process: the address of each peer and the URL of each database it should use. */
+export interface Routes { peers(group: string): Record<string, string>; dbUrls(group: string): DbUrls; }
 
 export interface ProcessStats { group: string; pid: number; cpuUs: number; rssBytes: number; maxRssBytes: number; edges: EdgeStats[]; }
 /** How a process ended: code 0 is a clean stop (nothing left open); a signal means it was killed. */
@@ -48,6 +57,12 @@ export interface RunningWiring {
   stop(): Promise<void>;
   /** The processes that have exited so far. */
   exits(): ProcessExit[];
+  /**
+   * A crash on purpose (faults): SIGKILL the process, leave it down for downMs, start it again on the
+   * same ports and wait until it is ready, as an orchestrator would. Resolves with the time from the
+   * kill to ready. Its statistics since the last reset die with it.
+   */
+  kill(group: string, downMs?: number): Promise<{ readyMs: number }>;
 }
 
 /** A process that is not ready by then is stuck (its databases or peers unreachable): the start fails. */
@@ -72,8 +87,11 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
     strictContracts: opts.strictContracts ?? false,
     processes: wiring.groups.length,
   };
+  const routes = await opts.route?.({ wiring, peers, dbUrls: opts.dbUrls, taken: [gatewayPort, ...groupPorts] });
   const children = new Map<string, Child>();
   const exits: ProcessExit[] = [];
+  /** Processes killed on purpose: their exit is not a death. */
+  const killed = new Set<Child>();
   const gatewayGroup = groupOf(wiring, 'gateway');
   let stopping = false;
   let reportDeath: (why: string) => void = () => {};
@@ -86,23 +104,26 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
     await Promise.all([...children.values()].map((c) => c.stop(GRACEFUL_STOP)));
   };
 
+  const launch = (group: Group) => {
+    const dbUrls = routes?.dbUrls(group.name) ?? opts.dbUrls;
+    const spec: ProcessSpec = {
+      wiring: wiring.name, group: group.name, listenHost: '127.0.0.1', rpcPort: ports[group.name], peers: routes?.peers(group.name) ?? peers, gatewayPort, healthPort: healthPorts[group.name],
+      dbUrls: Object.fromEntries(domainsOf(group).map((d) => [d, dbUrls[d]])),
+      poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay, strict: settings.strictContracts,
+    };
+    const name = `${wiring.name}: process "${group.name}"`;
+    const child = forkChild(entry, { name, args: [`--group=${group.name}`], env: { ...inheritedEnv(), ...specToEnv(spec) } });
+    children.set(group.name, child);
+    child.process.on('exit', (code, signal) => {
+      exits.push({ group: group.name, pid: child.process.pid!, code, signal });
+      const why = `${name} (pid ${child.process.pid}) exited (${signal ?? `code ${code}`})`;
+      if (!stopping && !killed.has(child)) { log(why); reportDeath(why); }
+    });
+    return child;
+  };
+
   try {
-    await Promise.all(wiring.groups.map((group) => {
-      const spec: ProcessSpec = {
-        wiring: wiring.name, group: group.name, listenHost: '127.0.0.1', rpcPort: ports[group.name], peers, gatewayPort, healthPort: healthPorts[group.name],
-        dbUrls: Object.fromEntries(domainsOf(group).map((d) => [d, opts.dbUrls[d]])),
-        poolMax: settings.poolMax, httpConnections: settings.httpConnections, injectDelay: settings.injectDelay, strict: settings.strictContracts,
-      };
-      const name = `${wiring.name}: process "${group.name}"`;
-      const child = forkChild(entry, { name, args: [`--group=${group.name}`], env: { ...inheritedEnv(), ...specToEnv(spec) } });
-      children.set(group.name, child);
-      child.process.on('exit', (code, signal) => {
-        exits.push({ group: group.name, pid: child.process.pid!, code, signal });
-        const why = `${name} (pid ${child.process.pid}) exited (${signal ?? `code ${code}`})`;
-        if (!stopping) { log(why); reportDeath(why); }
-      });
-      return child.ready(START_TIMEOUT_MS);
-    }));
+    await Promise.all(wiring.groups.map((group) => launch(group).ready(START_TIMEOUT_MS)));
   } catch (e) {
     await stop();
     throw e;
@@ -137,6 +158,21 @@ export async function startWiring(opts: WiringOptions): Promise<RunningWiring> {
     died,
     stop,
     exits: () => [...exits],
+    async kill(groupName, downMs = 0) {
+      const group = wiring.groups.find((g) => g.name === groupName);
+      const old = children.get(groupName);
+      if (!group || !old) throw new Error(`${wiring.name} has no process "${groupName}" (processes: ${wiring.groups.map((g) => g.name).join(', ')})`);
+      const from = Date.now();
+      killed.add(old);
+      await old.stop({ via: 'SIGKILL' });
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      if (stopping) throw new Error(`${wiring.name}: stopped while process "${groupName}" was down`);
+      const child = launch(group);
+      await child.ready(START_TIMEOUT_MS);
+      child.process.send({ type: 'go' } satisfies ToChild);
+      log(`${wiring.name}: process "${groupName}" killed and ready again in ${Date.now() - from} ms`);
+      return { readyMs: Date.now() - from };
+    },
   };
 }
 
@@ -153,8 +189,8 @@ function inheritedEnv(): NodeJS.ProcessEnv {
  */
 const LISTEN_PORTS = { from: 20_000, to: 32_000 };
 
-/** Distinct free ports, all held open together so none is handed out twice. */
-async function freePorts(count: number, first?: number): Promise<number[]> {
+/** Distinct free ports, all held open together so none is handed out twice; `taken`: chosen already, not yet bound. */
+export async function freePorts(count: number, first?: number, taken: readonly number[] = []): Promise<number[]> {
   const servers: net.Server[] = [];
   const listen = (port: number) => new Promise<net.Server | undefined>((resolve, reject) => {
     const s = net.createServer();
@@ -171,7 +207,8 @@ async function freePorts(count: number, first?: number): Promise<number[]> {
       }
       let s: net.Server | undefined;
       for (let attempt = 0; !s && attempt < 100; attempt++) {
-        s = await listen(LISTEN_PORTS.from + Math.floor(Math.random() * (LISTEN_PORTS.to - LISTEN_PORTS.from)));
+        const port = LISTEN_PORTS.from + Math.floor(Math.random() * (LISTEN_PORTS.to - LISTEN_PORTS.from));
+        if (!taken.includes(port)) s = await listen(port);
       }
       servers.push(s ?? (await listen(0))!);
     }

@@ -56,7 +56,7 @@ export default implement(
         }, ctx);
         if (claimed.rowCount === 0) return replay(db, customerId, idempotencyKey, requestHash, ctx);
 
-        const orderId = `ord-${sha256hex(`${customerId}:${idempotencyKey}`).slice(0, 20)}`;
+        const orderId = orderIdFor(customerId, idempotencyKey);
         let reservationId = '';
         let authorized = false;
         try {
@@ -125,6 +125,9 @@ export default implement(
     };
   },
 );
+
+/** One order per customer and key, whatever the number of tries: every step below is keyed by it. */
+export const orderIdFor = (customerId: string, idempotencyKey: string) => `ord-${sha256hex(`${customerId}:${idempotencyKey}`).slice(0, 20)}`;
 
 /** The key was used before: the same request gets the first answer, a different one is refused. */
 async function replay(db: ServiceDb, customerId: string, idempotencyKey: string, requestHash: string, ctx: Ctx) {
