@@ -3,7 +3,7 @@
 // handleSummary wrote into the common results format (DriverResult).
 //
 // k6 is an external program that splitbench neither ships nor installs (see k6Missing()).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -16,40 +16,17 @@ import type { PhaseProgress } from './progress.js';
 import { processTreeCpuS } from './cost.js';
 import { lowerBoundWarning, tailHonesty } from '../../results/lower-bound.js';
 import type { DriverResult, LatencyMs, WorkflowResult } from '../../results/run.js';
+import { goBins, isExecutable, onPath } from '../../targets/wirings/binaries.js';
 
 /** k6's exit code when thresholds failed: the run completed, its result says which thresholds failed. */
 export const K6_THRESHOLDS_FAILED = 99;
-
-const isExecutable = (file: string) => {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-};
-
-let goBinDirs: string[] | undefined;
-function goBins(): string[] {
-  if (goBinDirs) return goBinDirs;
-  let gopath = '';
-  try {
-    gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
-  } catch {
-    // no go on this machine: fall back to its default GOPATH
-  }
-  const home = process.env.HOME ?? '';
-  goBinDirs = (gopath || (home ? path.join(home, 'go') : '')).split(path.delimiter).filter(Boolean).map((p) => path.join(p, 'bin'));
-  return goBinDirs;
-}
 
 /** The k6 binary: $SPLITBENCH_K6, else `k6` on PATH, else $(go env GOPATH)/bin/k6; undefined when none. */
 export function k6Path(): string | undefined {
   const explicit = process.env.SPLITBENCH_K6;
   if (explicit) return isExecutable(explicit) ? explicit : undefined;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    if (isExecutable(path.join(dir, 'k6'))) return path.join(dir, 'k6');
-  }
+  const found = onPath('k6');
+  if (found) return found;
   for (const dir of goBins()) if (isExecutable(path.join(dir, 'k6'))) return path.join(dir, 'k6');
   return undefined;
 }

@@ -2,34 +2,11 @@
 // drives it over its HTTP API. Its proxies carry the links of the fault cells (links.ts); what one costs
 // with no toxic is measured by proxy-cost.ts. The binary is an external program (see toxiproxyMissing()).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Agent, request } from 'undici';
+import { goBins, isExecutable, onPath } from './binaries.js';
 
 export const TOXIPROXY_INSTALL = 'go install github.com/Shopify/toxiproxy/v2/cmd/server@v2.5.0';
-
-const isExecutable = (file: string) => {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-};
-
-let goBinDirs: string[] | undefined;
-function goBins(): string[] {
-  if (goBinDirs) return goBinDirs;
-  let gopath = '';
-  try {
-    gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
-  } catch {
-    // no go on this machine: fall back to its default GOPATH
-  }
-  const home = process.env.HOME ?? '';
-  goBinDirs = (gopath || (home ? path.join(home, 'go') : '')).split(path.delimiter).filter(Boolean).map((p) => path.join(p, 'bin'));
-  return goBinDirs;
-}
 
 /** `go install …/cmd/server` names it `server`: only one that says it is toxiproxy (`toxiproxy-server version …`) counts. */
 const verified = new Set<string>();
@@ -48,9 +25,8 @@ function saysToxiproxy(file: string): boolean {
 export function toxiproxyPath(): string | undefined {
   const explicit = process.env.SPLITBENCH_TOXIPROXY;
   if (explicit) return isExecutable(explicit) ? explicit : undefined;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    if (isExecutable(path.join(dir, 'toxiproxy-server'))) return path.join(dir, 'toxiproxy-server');
-  }
+  const found = onPath('toxiproxy-server');
+  if (found) return found;
   for (const dir of goBins()) if (isExecutable(path.join(dir, 'server')) && saysToxiproxy(path.join(dir, 'server'))) return path.join(dir, 'server');
   return undefined;
 }
@@ -140,9 +116,9 @@ export async function startToxiproxy(opts: { log?: (m: string) => void } = {}): 
   let version: string | undefined;
   while (version === undefined) {
     if (!alive() || Date.now() > deadline) {
-      const timedOut = alive();
+      const message = `Toxiproxy ${bin} on 127.0.0.1:${port}: ${alive() ? 'no answer to GET /version within 10 s, stopped' : 'did not start'} (${why()})`;
       await stop();
-      throw new Error(`Toxiproxy ${bin} on 127.0.0.1:${port}: ${timedOut ? 'no answer to GET /version within 10 s' : 'did not start'} (${why()})`);
+      throw new Error(message);
     }
     version = await call('GET', '/version').catch(() => undefined);
     if (version === undefined) await sleep(50);
