@@ -4,8 +4,7 @@
 // missing. Set SPLITBENCH_TEST_NO_INSTALL=1 to only look. Under CI=true a tool that is still
 // missing fails here already, naming it (unless SPLITBENCH_TEST_ALLOW_SKIP names it).
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import { onPath } from '../targets/wirings/binaries.js';
 import { allowedSkips, isCi, TOOLS, type Tool, type ToolName } from './test-tools.js';
 
 const missing = () => (Object.entries(TOOLS) as [ToolName, Tool][]).filter(([, t]) => !t.found());
@@ -32,9 +31,6 @@ if (installable.length && process.env.SPLITBENCH_TEST_NO_INSTALL !== '1') {
   }
 }
 
-const onPath = (program: string) => (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).some((dir) => {
-  try { fs.accessSync(path.join(dir, program), fs.constants.X_OK); return true; } catch { return false; }
-});
 const commands = missing().flatMap(([name, t]) => (t.install ? [{ name, cmd: t.install }] : []));
 if (commands.length && process.env.SPLITBENCH_TEST_NO_INSTALL !== '1') {
   for (const { name, cmd } of commands) {

@@ -92,4 +92,11 @@ describe('checkInvariants', () => {
     expect(check.detail).toBe('2 of 2 events violate it, e.g. ord-0:paid delivered but not consumed by fulfillment; fulfillment processed ghost:paid, not one of its outbox events');
     expect(describeInvariants(r)).toBe(`BROKEN: ${CONSUMED_CHECK}: ${check.detail}`);
   });
+
+  it('money taken for no order: an authorized payment whose order does not exist is broken', async () => {
+    await commerce.query(`INSERT INTO payment.payments (payment_id, order_id, customer_id, amount_cents, currency, status, fraud_score, decline_reason, idempotency_key)
+      VALUES ('pay-lost', 'ord-lost', 'cust-00001', 1000, 'USD', 'AUTHORIZED', 0, '', 'chk-ord-lost')`);
+    const r = await checkInvariants(dbUrls, SERVICES, { maxWaitMs: 0 });
+    expect(r.checks.find((c) => c.name === 'no authorized payment without an order')).toMatchObject({ ok: false, detail: expect.stringContaining('pay-lost for ord-lost') });
+  });
 });
