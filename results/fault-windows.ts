@@ -1,7 +1,9 @@
 // A fault run, analysed: every request as the user finally saw it (after the client's own retries),
 // second by second and around each fault (before / during / after), and how long the system took to
 // be its old self again. Pure: the driver's records and the faults' spans in, run.ts's shapes out.
-import type { FaultWindowResult, TimelineSecond, WindowStats } from './run.js';
+import type { FaultSpan, FaultWindowResult, TimelineSecond, WindowStats } from './run.js';
+
+export type { FaultSpan };
 
 export interface RequestRecord {
   /** Intended send time of the first attempt, ms from the start of the measured phase. */
@@ -13,20 +15,6 @@ export interface RequestRecord {
   error?: string;
   /** Attempts made (1 = no retry). */
   attempts: number;
-}
-
-/** One fault as it ran (scripts/bench/faults.ts): what the scenario aimed it at, and what it hit. */
-export interface FaultSpan {
-  kind: string;
-  target: string;
-  /** Seconds into the measured phase, as the scenario set them. */
-  atS: number;
-  durationS: number;
-  /** Why it did not apply to this wiring; absent when it ran. */
-  skipped?: string;
-  appliedTo: string[];
-  /** kill: from SIGKILL until the restarted process was ready again (its downtime included). */
-  restartMs?: number;
 }
 
 /** A second is back to normal when its p99 is at most this multiple of the before window's... */

@@ -83,19 +83,23 @@ export interface FaultsResult {
   proxy?: ProxyCost;
 }
 
-export interface FaultWindowResult {
+/** One fault as it ran (scripts/bench/faults.ts): what the scenario aimed it at, and what it hit. */
+export interface FaultSpan {
   kind: string;
   /** What the scenario aimed it at: a link "checkout→warehouse", a service (kill), a domain (slow-db, db-restart). */
   target: string;
-  /** Relative to the start of the measured phase. */
+  /** Relative to the start of the measured phase, as the scenario set them. */
   atS: number;
   durationS: number;
   /** Why the fault did not apply to this wiring (e.g. no boundary between the two in the monolith); absent when it ran. */
   skipped?: string;
   /** What it acted on: proxies ("checkout→warehouse", "warehouse→db logistics") or processes ("process payment"). */
   appliedTo: string[];
-  /** kill: from SIGKILL until the restarted process was ready again. */
+  /** kill: from SIGKILL until the restarted process was ready again (its downtime included). */
   restartMs?: number;
+}
+
+export interface FaultWindowResult extends FaultSpan {
   /** The seconds before the fault (since the previous one ended), during it, and after it (until the next one or the end). */
   before: WindowStats;
   during: WindowStats;

@@ -27,7 +27,7 @@ import { checkRun } from '../results/run-file.js';
 import { SCHEMA_VERSION, type DriverResult, type FaultsResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from '../results/run.js';
 import { needsLinks } from './bench/faults.js';
 import { startToxiproxy } from '../targets/wirings/toxiproxy.js';
-import { measureProxyCost } from '../targets/wirings/proxy-cost.js';
+import { measureProxyCost } from './bench/proxy-cost.js';
 import { args, fail, log, onShutdown } from './cli.js';
 
 /** Closed-model saturation runs (autocannon): requests in flight per wiring, and their length. */

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../../scripts/describe-with.js';
-import { measureProxyCost } from './proxy-cost.js';
+import { measureProxyCost } from '../../scripts/bench/proxy-cost.js';
 import { startToxiproxy, TOXIPROXY_INSTALL, type Toxiproxy } from './toxiproxy.js';
 
 const connect = (address: string) => new Promise<net.Socket>((resolve, reject) => {

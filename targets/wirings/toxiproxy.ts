@@ -1,6 +1,6 @@
 // Toxiproxy (Shopify/toxiproxy 2.5.0, a Go module, MIT): runs one server as our child on 127.0.0.1 and
 // drives it over its HTTP API. Its proxies carry the links of the fault cells (links.ts); what one costs
-// with no toxic is measured by proxy-cost.ts. The binary is an external program (see toxiproxyMissing()).
+// with no toxic is measured by scripts/bench/proxy-cost.ts. The binary is an external program (see toxiproxyMissing()).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Agent, request } from 'undici';

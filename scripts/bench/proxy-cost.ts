@@ -4,15 +4,16 @@
 import net from 'node:net';
 import { rankOf } from '../../results/trials.js';
 import type { ProxyCost } from '../../results/run.js';
-import { freePorts } from './supervisor.js';
-import type { Toxiproxy } from './toxiproxy.js';
+import { splitAddress } from '../../targets/kit/transport.js';
+import { freePorts } from '../../targets/wirings/supervisor.js';
+import type { Toxiproxy } from '../../targets/wirings/toxiproxy.js';
 
 const MESSAGE = Buffer.alloc(64, 0x78);
 const WARMUP = 50;
 
 /** A connection that sends MESSAGE and resolves once as many bytes came back, in µs. */
 async function echoClient(address: string): Promise<{ roundTrip: () => Promise<number>; close: () => void }> {
-  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  const { host, port } = splitAddress(address);
   const socket = await new Promise<net.Socket>((resolve, reject) => {
     const s = net.connect({ host, port, noDelay: true }, () => { s.off('error', reject); resolve(s); });
     s.once('error', reject);
