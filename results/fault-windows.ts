@@ -2,6 +2,7 @@
 // second by second and around each fault (before / during / after), and how long the system took to
 // be its old self again. Pure: the driver's records and the faults' spans in, run.ts's shapes out.
 import type { FaultSpan, FaultWindowResult, TimelineSecond, WindowStats } from './run.js';
+import { rankOf } from './trials.js';
 
 export type { FaultSpan };
 
@@ -34,9 +35,7 @@ export function faultEndS(f: Pick<FaultSpan, 'kind' | 'atS' | 'durationS' | 'res
 /** Nearest rank on an ascending array: the smallest value with at least a share q of the values at or below it; 0 for none. */
 export function nearestRank(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return 0;
-  // The epsilon keeps q × n = 99.00000000000001 from counting as rank 100.
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length - 1e-9)));
-  return sorted[rank - 1];
+  return sorted[Math.min(sorted.length, rankOf(sorted.length, q)) - 1];
 }
 
 const round2 = (ms: number) => Math.round(ms * 100) / 100;

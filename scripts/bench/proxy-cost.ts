@@ -2,7 +2,7 @@
 // one persistent connection straight to it and one through a proxy, small request/echo round trips
 // alternating between the two (so drift in the machine's load falls on both alike).
 import net from 'node:net';
-import { rankOf } from '../../results/trials.js';
+import { nearestRank } from '../../results/fault-windows.js';
 import type { ProxyCost } from '../../results/run.js';
 import { splitAddress } from '../../targets/kit/transport.js';
 import { freePorts } from '../../targets/wirings/supervisor.js';
@@ -39,8 +39,7 @@ async function echoClient(address: string): Promise<{ roundTrip: () => Promise<n
 
 const percentiles = (us: number[]) => {
   const sorted = [...us].sort((a, b) => a - b);
-  const at = (p: number) => sorted[rankOf(sorted.length, p) - 1];
-  return { p50: at(0.5), p99: at(0.99) };
+  return { p50: nearestRank(sorted, 0.5), p99: nearestRank(sorted, 0.99) };
 };
 const round = (x: number) => Math.round(x * 10) / 10;
 
