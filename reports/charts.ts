@@ -10,14 +10,14 @@ import type { SpectrumPoint } from './spectrum.js';
 import { keptRate } from './summary.js';
 import type { TailRow } from './tail-amplification.js';
 
-const frame = { width: 'container', height: 300, autosize: { type: 'fit-x', contains: 'padding' } } as const;
+export const frame = { width: 'container', height: 300, autosize: { type: 'fit-x', contains: 'padding' } } as const;
 // Two columns of at most ~130 px each fit a phone's width; longer labels end in an ellipsis (the tooltip has them whole).
-const legend = (title: string) => ({ title, orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 100, labelFontSize: 10, columnPadding: 8 }) as const;
+export const legend = (title: string) => ({ title, orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 100, labelFontSize: 10, columnPadding: 8 }) as const;
 const wiringColor = (wirings: string[]) => ({ field: 'wiring', type: 'nominal', title: 'wiring', scale: { domain: wirings, scheme: 'tableau10' }, legend: legend('wiring') }) as const;
-const msFormat = '.3~r';
+export const msFormat = '.3~r';
 
 /** The percentile on a "nines" axis (0 = p0, 1 = p90, 2 = p99 …), up to the deepest nine the points reach. */
-function ninesAxis(points: { nines: number }[]) {
+export function ninesAxis(points: { nines: number }[]) {
   const top = Math.ceil(Math.max(0, ...points.map((p) => p.nines)));
   return {
     field: 'nines', type: 'quantitative', title: 'percentile (log scale: one step per nine)', scale: { domain: [0, top] as number[] },

@@ -2,7 +2,9 @@
 // when there are several, and the listing of every report in the folder.
 import fs from 'node:fs';
 import path from 'node:path';
+import { readAdvise } from '../results/advise-file.js';
 import { readRun, runFilePath, RunFileError } from '../results/run-file.js';
+import { advisePage } from './advise-page.js';
 import type { RunResult } from '../results/run.js';
 import { comparisonPage } from './compare-page.js';
 import { listingPage, readSummaries } from './listing-page.js';
@@ -45,6 +47,22 @@ function checkRunIds(runs: { file: string; run: RunResult }[]) {
     if (other) throw new RunFileError(`${file}: runId: "${run.runId}" is also the run id of ${other}; one report folder cannot hold both`);
     seen.set(run.runId, file);
   }
+}
+
+/** An extraction study's page, reports/<run-id>/index.html (listed with the runs); returns where it went. */
+export function generateAdvisePage(adviseFile: string, reportsDir = DEFAULT_REPORTS_DIR): string {
+  const advise = readAdvise(adviseFile);
+  let html: string;
+  try {
+    html = advisePage(advise, path.relative(process.cwd(), path.resolve(adviseFile))).html;
+  } catch (e) {
+    throw new RunFileError(`${adviseFile}: cannot build its page: ${(e as Error).message}`);
+  }
+  const file = path.join(reportsDir, advise.runId, 'index.html');
+  write(file, html);
+  const comparisonFile = path.join(reportsDir, COMPARISON_DIR, 'index.html');
+  write(path.join(reportsDir, 'index.html'), listingPage(readSummaries(reportsDir), fs.existsSync(comparisonFile) ? `${COMPARISON_DIR}/index.html` : undefined));
+  return file;
 }
 
 function write(file: string, text: string) {

@@ -11,7 +11,14 @@ export function header(run: RunResult): string {
   const e = run.environment;
   return `<header><h1>What splitting the monolith cost</h1>` +
     `<p class="sub">run <code>${esc(run.runId)}</code> · scenario <code>${esc(run.config.scenario.name)}</code> · profile <code>${esc(run.config.profile)}</code> · ` +
-    `${esc(e.startedAt)} · ${esc(e.cores)} × ${esc(e.cpuModel)} · node ${esc(e.node)}</p></header>`;
+    `${esc(e.startedAt)} · ${esc(e.cores)} × ${esc(e.cpuModel)} · node ${esc(e.node)} · ${linkLine(run)}</p></header>`;
+}
+
+/** Which network every process → process boundary carried: runs before link profiles had loopback only. */
+function linkLine(run: RunResult): string {
+  const l = run.config.link;
+  if (!l || (l.applied.rttMs === 0 && l.applied.jitterMs === 0)) return `link <code>${esc(l?.name ?? 'same-host')}</code> (loopback, nothing added)`;
+  return `link <code>${esc(l.name)}</code>: ${esc(l.applied.rttMs)} ± ${esc(l.applied.jitterMs)} ms added per round trip on every process → process boundary (Toxiproxy${l.proxy ? `, whose own cost is +${esc(l.proxy.addedUs.p50)} µs p50` : ''})`;
 }
 
 /** Every invariant report of the run, each named by the cell it was checked after (a sweep's once per wiring). */

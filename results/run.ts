@@ -6,6 +6,7 @@ import type { InvariantReport } from '../targets/db/invariant-report.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { FloorRow } from './floor.js';
 import type { RequestRecord } from './fault-windows.js';
+import type { LinkProfile } from '../scenarios/links.js';
 
 /** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors; later, optional: floor, faults. */
 export const SCHEMA_VERSION = 2;
@@ -38,6 +39,8 @@ export interface RunResult {
 
 export interface RunConfig {
   profile: string; scenario: Scenario; wirings: string[]; trials: number; driver: string; target: string | null;
+  /** The link profile on every process → process boundary, as asked and as applied (absent in runs before link profiles). */
+  link?: LinkProfile & { applied: { rttMs: number; jitterMs: number }; proxy?: ProxyCost };
   db: string;
   /** How every cell's databases are brought to their starting state ("template clone + checkpoint", or reseeding); absent in older runs. */
   cellStart?: string;
@@ -64,6 +67,8 @@ export interface Cell {
   events?: EventLatency;
   /** The scenario's fault timeline as this cell ran it (absent: the scenario has no faults). */
   faults?: FaultsResult;
+  /** The link profile every process → process boundary carried (absent: none, loopback as is); rtt and jitter as applied (whole ms). */
+  linkApplied?: { name: string; rttMs: number; jitterMs: number; boundaries: number };
 }
 
 /** A cell under faults (scripts/bench/faults.ts): what each fault did, second by second, and what it left behind. */
@@ -284,6 +289,8 @@ export interface CostResult {
   cpuSPer1kRequests: number;
   dbCpuSPer1kRequests: number | null;
   rssPeakMbSum: number;
+  /** Each process over the measured window: CPU seconds and peak RSS (absent in runs written before it was kept). */
+  perProcess?: { group: string; cpuS: number; rssMb: number }[];
 }
 
 export type MicroRow = TimedMicroRow | OutboxMicroRow;

@@ -26,7 +26,10 @@ import { clock, progress, rateAndP99 } from './bench/progress.js';
 import { checkRun } from '../results/run-file.js';
 import { SCHEMA_VERSION, type DriverResult, type FaultsResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from '../results/run.js';
 import { needsLinks } from './bench/faults.js';
-import { startToxiproxy } from '../targets/wirings/toxiproxy.js';
+import { startToxiproxy, type Toxiproxy } from '../targets/wirings/toxiproxy.js';
+import { linkProfile, type LinkProfile } from '../scenarios/links.js';
+import { addsNothing, applyLink } from './bench/link-profile.js';
+import type { ProxyCost } from '../results/run.js';
 import { measureProxyCost } from './bench/proxy-cost.js';
 import { args, fail, log, onShutdown } from './cli.js';
 
@@ -62,6 +65,9 @@ const USAGE = `usage: npm run bench -- [options]
                                     durationS and warmupS; a named scenario takes the profile's)
   --trials <n>                      repeat every cell n times, interleaved across wirings
   --target <url>                    drive an already running gateway instead of starting wirings
+  --link <profile>                  a network link on every process → process boundary (Toxiproxy): same-host (default: none added),
+                                    same-az, cross-az, cross-region, or one you add to scenarios/links.json
+  --links <file.json>               read link profiles from this file instead of scenarios/links.json
   --inject-delay <svc=ms[@pct%],…>  artificial handler delay on every call or a hashed share of them (off by default; recorded)
   --out <dir>                       run.json there, its report in <dir>/report/ (default: results/<run-id>, report in reports/<run-id>/)
   --db <…>                          ${DB_HELP}
@@ -72,7 +78,7 @@ const { values } = args({
   driver: { type: 'string', default: 'builtin' }, rate: { type: 'string' }, duration: { type: 'string' }, trials: { type: 'string' },
   target: { type: 'string' }, 'inject-delay': { type: 'string' }, out: { type: 'string' }, db: { type: 'string', default: 'embedded' },
   'no-micro': { type: 'boolean', default: false }, saturation: { type: 'boolean' }, 'no-saturation': { type: 'boolean' }, sweep: { type: 'boolean' },
-  floor: { type: 'boolean' }, 'no-floor': { type: 'boolean' },
+  floor: { type: 'boolean' }, 'no-floor': { type: 'boolean' }, link: { type: 'string', default: 'same-host' }, links: { type: 'string' },
 }, USAGE);
 if (values.help) { console.log(USAGE); process.exit(0); }
 
@@ -94,6 +100,13 @@ try {
 } catch (e) {
   fail((e as Error).message, 2);
 }
+let link: LinkProfile;
+try {
+  link = linkProfile(values.link!, values.links);
+} catch (e) {
+  fail((e as Error).message, 2);
+}
+if (values.target && !addsNothing(link)) fail(`--link ${link.name}: a link goes between the processes of a wiring this run starts, not in front of --target`, 2);
 let scenario: Scenario;
 let durations: string;
 try {
@@ -145,6 +158,7 @@ const status = (label: string, phase: string, extra = '') =>
 try {
   log(`splitbench ${runId}: ${describePlan()}, ${env.cores} × ${env.cpuModel}, node ${env.node}`);
   log(`${scenario.name}: ${durations}`);
+  if (!addsNothing(link)) log(`link ${link.name}: ${link.rttMs} ± ${link.jitterMs} ms added per round trip on every process → process boundary (${link.description})`);
   const db: Databases | undefined = values.target ? undefined : await openDatabases(values.db, SERVICES.domains, log);
   if (db) shutdown.add(db.stop);
   let fresh: CellDatabases | undefined;
@@ -152,9 +166,11 @@ try {
     status('databases', 'seeding');
     fresh = await cellDatabases(db, SERVICES, scenario.seed, log);
   }
-  const faults = openCells.length && faulty ? await faultTools() : undefined;
+  const linked = !values.target && !addsNothing(link) ? await linkTools() : undefined;
+  const faults = openCells.length && faulty ? await faultTools(linked) : undefined;
   const base = (wiring: string, runTag: string) => ({
     wiring, scenario, runTag, db: db!, fresh: fresh!, injectDelay: values['inject-delay'], onStop: (stop: () => Promise<void>) => shutdown.add(stop), faults,
+    ...(linked && { link: { applied: linked.applied, toxiproxy: linked.toxiproxy } }),
   });
 
   const targetRuns: DriverResult[] = [];
@@ -242,6 +258,7 @@ try {
     schemaVersion: SCHEMA_VERSION, runId, environment: env,
     config: {
       profile: values.profile!, scenario, wirings, trials, driver: closedOnly ? 'autocannon' : drive === builtinDrive ? 'builtin' : 'k6', target: values.target ?? null,
+      link: linked ? { ...link, applied: { rttMs: linked.applied.rttMs, jitterMs: linked.applied.jitterMs }, proxy: linked.proxy } : { ...link, applied: { rttMs: 0, jitterMs: 0 } },
       db: db?.kind ?? 'not used (--target)', cellStart: fresh?.method ?? 'not used (--target)', injectDelay: values['inject-delay'] ?? '',
       method: 'open model (arrival rate), latency from the intended send time (coordinated omission corrected), HdrHistogram µs 3 significant digits; warm-up excluded; driver in its own process. ' +
         `Every cell starts from the same databases: ${fresh?.method === CLONE_METHOD ? 'seeded once per run into template databases, cloned per cell (CREATE DATABASE … TEMPLATE), then CHECKPOINT' : 'reseeded per cell, then VACUUM ANALYZE and CHECKPOINT'} (each cell's start.method). ` +
@@ -277,16 +294,28 @@ try {
 }
 
 /** Toxiproxy for link and database faults (started once, its proxies made per cell), and what one of its proxies costs here. */
-async function faultTools(): Promise<NonNullable<CellOptions['faults']>> {
+async function faultTools(started?: { toxiproxy: Toxiproxy; proxy: ProxyCost }): Promise<NonNullable<CellOptions['faults']>> {
   const say = (m: string) => bar.done(`  ${m}`);
   if (!needsLinks(scenario.faults)) return { log: say };
-  status('faults', 'starting Toxiproxy');
+  const { toxiproxy, proxy } = started ?? await proxies('faults', 'every boundary of the fault cells carries one');
+  return { toxiproxy, proxy, log: say };
+}
+
+/** The link profile as toxics, on proxies of one Toxiproxy started for the run. */
+async function linkTools() {
+  const applied = applyLink(link);
+  const tools = await proxies(`link ${link.name}`, `every process → process boundary carries one, with ${applied.rttMs} ± ${applied.jitterMs} ms added per round trip (whole ms: Toxiproxy's unit)`);
+  return { applied, ...tools };
+}
+
+async function proxies(phase: string, where: string): Promise<{ toxiproxy: Toxiproxy; proxy: ProxyCost }> {
+  status(phase, 'starting Toxiproxy');
   const toxiproxy = await startToxiproxy({ log });
   shutdown.add(toxiproxy.stop);
-  status('faults', 'measuring one proxy with no toxic');
+  status(phase, 'measuring one proxy with no toxic');
   const proxy = await measureProxyCost(toxiproxy);
-  log(`Toxiproxy ${toxiproxy.version} at ${toxiproxy.apiUrl}; one proxy with no toxic adds ${proxy.addedUs.p50} µs p50, ${proxy.addedUs.p99} µs p99 per round trip (${proxy.probes} alternating echo probes) — every boundary of the fault cells carries one`);
-  return { toxiproxy, proxy, log: say };
+  log(`Toxiproxy ${toxiproxy.version} at ${toxiproxy.apiUrl}; one proxy with no toxic adds ${proxy.addedUs.p50} µs p50, ${proxy.addedUs.p99} µs p99 per round trip (${proxy.probes} alternating echo probes) — ${where}`);
+  return { toxiproxy, proxy };
 }
 
 function describeFaults(f: FaultsResult): string[] {

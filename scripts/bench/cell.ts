@@ -11,6 +11,7 @@ import type { Toxiproxy } from '../../targets/wirings/toxiproxy.js';
 import { faultWindows, timeline, type FaultSpan } from '../../results/fault-windows.js';
 import { faultTimeline, needsLinks } from './faults.js';
 import { placedOrders } from './placed-orders.js';
+import type { AppliedLink } from './link-profile.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import { cost, processTreeCpuS } from './cost.js';
 import { isLowerBound } from '../../results/lower-bound.js';
@@ -30,11 +31,15 @@ export interface CellOptions {
   onPhase: (phase: string) => void; onProgress: (p: PhaseProgress) => void; onStop: (stop: () => Promise<void>) => void;
   /** Fault scenarios: the proxies' server (link and database faults) and what one proxy costs, measured once per run. */
   faults?: { toxiproxy?: Toxiproxy; proxy?: ProxyCost; log: (m: string) => void };
+  /** A link profile on every process → process boundary (a proxy each, its toxics in place before any connection opens). */
+  link?: { applied: AppliedLink; toxiproxy: Toxiproxy };
 }
 
 export async function runCell(opts: CellOptions & { trial: number; drive: DriveFn }): Promise<Cell> {
   const faults = opts.scenario.faults;
-  const links = needsLinks(faults) ? new WiringLinks(requireToxiproxy(opts), opts.runTag.replace(/[^A-Za-z0-9]/g, '_')) : undefined;
+  const tag = opts.runTag.replace(/[^A-Za-z0-9]/g, '_');
+  const links = needsLinks(faults) ? new WiringLinks(requireToxiproxy(opts), tag, { link: opts.link?.applied.toxics })
+    : opts.link ? new WiringLinks(opts.link.toxiproxy, tag, { link: opts.link.applied.toxics, databases: false }) : undefined;
   try {
     const { result, invariants, wiring, start } = await withWiring({ ...opts, route: links?.route }, async (wiring) => {
       const window = await measureWindow(wiring, opts.db);
@@ -54,6 +59,7 @@ export async function runCell(opts: CellOptions & { trial: number; drive: DriveF
       // Read after the invariants' drain, from the databases: the wiring is stopped, its rows are not.
       events: await eventLatency(opts.db.urls, result.eventWindow),
       ...(result.spans && { faults: await faultsResult(opts, result.spans, result.driver, result.edges) }),
+      ...(opts.link && { linkApplied: { name: opts.link.applied.name, rttMs: opts.link.applied.rttMs, jitterMs: opts.link.applied.jitterMs, boundaries: links!.boundaries.filter((b) => b.to).length } }),
     };
   } finally {
     await links?.close();

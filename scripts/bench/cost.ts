@@ -48,5 +48,10 @@ export function cost(before: ProcessStats[], after: ProcessStats[], requests: nu
     cpuSPer1kRequests: per1k(cpuS),
     dbCpuSPer1kRequests: dbCpuDeltaS === undefined ? null : per1k(dbCpuDeltaS),
     rssPeakMbSum: Math.round(after.reduce((t, p) => t + p.maxRssBytes, 0) / 2 ** 20),
+    perProcess: after.map((p) => ({
+      group: p.group,
+      cpuS: Math.round((p.cpuUs - (before.find((b) => b.group === p.group)?.cpuUs ?? 0)) / 1000) / 1000,
+      rssMb: Math.round(p.maxRssBytes / 2 ** 20),
+    })),
   };
 }

@@ -40,12 +40,16 @@ export class WiringLinks {
   readonly boundaries: Boundary[] = [];
   private wiring?: Wiring;
 
-  constructor(private readonly tp: Toxiproxy, private readonly tag: string) {}
+  /**
+   * `link`: toxics every process → process proxy carries from its creation, before any connection
+   * opens (a link profile); `databases: false` leaves the processes' Postgres connections direct.
+   */
+  constructor(private readonly tp: Toxiproxy, private readonly tag: string, private readonly options: { link?: Toxic[]; databases?: boolean } = {}) {}
 
   readonly route = async (at: { wiring: Wiring; peers: Record<string, string>; dbUrls: DbUrls; taken: number[] }): Promise<Routes> => {
     this.wiring = at.wiring;
     const calls = callBoundaries(at.wiring);
-    const dbs = at.wiring.groups.flatMap((g) => domainsOf(g).map((domain) => ({ from: g.name, domain })));
+    const dbs = this.options.databases === false ? [] : at.wiring.groups.flatMap((g) => domainsOf(g).map((domain) => ({ from: g.name, domain })));
     const ports = await freePorts(calls.length + dbs.length, undefined, at.taken);
     const peerVia = new Map<string, string>();
     const dbVia = new Map<string, string>();
@@ -54,6 +58,7 @@ export class WiringLinks {
       const b: Boundary = { proxy: `${this.tag}_${from}_${to}`, label: `${from}→${to}`, from, to };
       const listen = `127.0.0.1:${ports[i++]}`;
       await this.tp.createProxy(b.proxy, at.peers[to], listen);
+      for (const toxic of this.options.link ?? []) await this.tp.addToxic(b.proxy, toxic);
       this.boundaries.push(b);
       peerVia.set(`${from} ${to}`, listen);
     }
