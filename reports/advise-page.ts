@@ -12,7 +12,9 @@ import { pooledSpectrum } from './spectrum.js';
 const n = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 const signed = (x: number | null | undefined, digits: number) => {
   const v = n(x);
-  return v === undefined ? MISSING : `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(digits)}`;
+  if (v === undefined) return MISSING;
+  const text = Math.abs(v).toFixed(digits);
+  return Number(text) === 0 ? text : `${v < 0 ? '−' : '+'}${text}`;
 };
 /** "+3.1 [+2.0, +4.2]", muted when the interval holds zero. */
 function delta(d: Delta, digits = 1): string {
@@ -60,8 +62,8 @@ function ranking(a: AdviseResult, money: string): string {
   return intro + a.config.links.map((l) => {
     const rows = a.candidates.filter((c) => c.link === l.name).sort((x, y) => x.rankByP99 - y.rankByP99);
     return table(
-      ['rank', 'service', `Δ p99 ${esc(money)} (ms)`, `Δ p50 ${esc(money)} (ms)`, 'Δ CPU (s / 1k req)', 'Δ RSS (MB)', 'Δ $ / M orders', 'calls crossing / req', 'events crossing / req', 'bytes crossing / req', 'rank by CPU', 'verdict'],
-      rows.map((c) => candidateRow(c, money)), `link <code>${esc(l.name)}</code>: ${esc(l.description)}`,
+      ['rank · service', `Δ p99 ${esc(money)} (ms)`, `Δ p50 ${esc(money)} (ms)`, 'Δ CPU (s / 1k req)', 'Δ RSS (MB)', 'Δ $ / M orders', 'calls crossing / req', 'events crossing / req', 'bytes crossing / req', 'rank by CPU'],
+      rows.flatMap((c): Row[] => [candidateRow(c, money), { note: esc(c.verdict) }]), `link <code>${esc(l.name)}</code>: ${esc(l.description)}`,
     );
   }).join('');
 }
@@ -69,11 +71,10 @@ function ranking(a: AdviseResult, money: string): string {
 function candidateRow(c: CandidateResult, money: string): Row {
   const w = c.workflows.find((x) => x.workflow === money);
   return [
-    String(c.rankByP99), `<strong>${esc(c.service)}</strong>${c.invariantsOk ? '' : ' <strong style="color: var(--bad)">BROKEN</strong>'}`,
+    `${c.rankByP99}. <strong>${esc(c.service)}</strong>${c.invariantsOk ? '' : ' <strong style="color: var(--bad)">BROKEN</strong>'}`,
     w ? delta(w.p99Ms) : MISSING, w ? delta(w.p50Ms) : MISSING, delta(c.cpuSPer1kRequests, 2), delta(c.rssMb, 0),
     `${signed(c.usdPerMillionOrders.delta, 2)}<span class="ratio">${dollars(c.usdPerMillionOrders.monolith)} → ${dollars(c.usdPerMillionOrders.candidate)}</span>`,
     num(n(c.crossing.callsPerRequest)), num(n(c.crossing.eventCallsPerRequest)), num(n(c.crossing.bytesPerRequest)), String(c.rankByCpu),
-    `<span style="white-space: normal; display: block; min-width: 22rem; text-align: left">${esc(c.verdict)}</span>`,
   ];
 }
 
@@ -82,14 +83,20 @@ function ladder(a: AdviseResult, charts: Chart[]): string {
   const p99: Chart = { id: 'ladder-p99', spec: ladderChart(a.ladders, 'p99') };
   const usd: Chart = { id: 'ladder-usd', spec: ladderChart(a.ladders, 'usd') };
   charts.push(p99, usd);
+  const cores = a.environment.cores;
   const caption = 'Greedy: the cheapest candidate (section 1) taken out first, then the next, up to every service in a process of its own. Each point is a measured cell (one trial per step), not an interpolation.';
+  const busy = (s: { coresBusy: number }) => {
+    const text = `${num(n(s.coresBusy))} of ${cores}`;
+    // Past ~80 % of the cores the driver and the services queue for CPU: that wait is in the latency too.
+    return s.coresBusy >= 0.8 * cores ? `<strong style="color: var(--warn)" title="queueing for CPU is part of this step's latency">${text}</strong>` : text;
+  };
   return figure(p99, caption) + figure(usd, caption) + a.ladders.map((l) => table(
-    ['processes', 'took out', 'wiring', 'checkout p50 (ms)', 'checkout p99 (ms)', 'all p99 (ms)', 'CPU (s / 1k req)', 'RSS (MB)', '$ / M orders', 'invariants'],
+    ['processes', 'took out', 'checkout p50 (ms)', 'checkout p99 (ms)', 'all p99 (ms)', 'CPU (s / 1k req)', 'cores busy', 'RSS (MB)', '$ / M orders', 'invariants'],
     l.steps.map((s) => [
-      String(s.processes), esc(s.added ?? '(monolith)'), `<code>${esc(s.wiring.length > 60 ? `${s.wiring.slice(0, 57)}…` : s.wiring)}</code>`,
-      num(n(s.checkout.p50Ms)), num(n(s.checkout.p99Ms)), num(n(s.all.p99Ms)), num(n(s.cpuSPer1kRequests)), num(n(s.rssMb)), dollars(s.usdPerMillionOrders),
+      String(s.processes), esc(s.added ?? '(monolith)'),
+      num(n(s.checkout.p50Ms)), num(n(s.checkout.p99Ms)), num(n(s.all.p99Ms)), num(n(s.cpuSPer1kRequests)), busy(s), num(n(s.rssMb)), dollars(s.usdPerMillionOrders),
       s.invariantsOk ? 'OK' : '<strong style="color: var(--bad)">BROKEN</strong>',
-    ]), `link <code>${esc(l.link)}</code>`,
+    ]), `link <code>${esc(l.link)}</code> · cores busy: the services' and the database's CPU-seconds per second of the step, on this ${cores}-core machine (the load driver's own are not counted)`,
   )).join('');
 }
 
@@ -112,25 +119,27 @@ function spectra(a: AdviseResult, money: string, charts: Chart[]): string {
 
 function billSection(a: AdviseResult): string {
   const p = a.config.prices;
+  const wrap = (html: string) => `<span style="white-space: normal; display: block; min-width: 16rem; text-align: left">${html}</span>`;
   const price = (label: string, x: { usd: number; unit: string; source: string; url: string; date: string }) =>
-    [esc(label), `$${esc(x.usd)} ${esc(x.unit)}`, `<a href="${esc(x.url)}">${esc(x.source)}</a>`, esc(x.date)];
+    [esc(label), `$${esc(x.usd)} ${esc(x.unit)}`, wrap(`<a href="${esc(x.url)}">${esc(x.source)}</a>`), wrap(esc(x.date))];
   const prices = table(['price', 'list price', 'source', 'date'], [
     price('vCPU', p.vcpuHour), price('memory', p.gbHour), price('across zones', p.interZonePerGB), price('across regions', p.interRegionPerGB),
-    [esc('smallest process'), `${esc(p.minProcess.vcpu)} vCPU, ${esc(p.minProcess.gb)} GB`, `<a href="${esc(p.minProcess.url)}">${esc(p.minProcess.source)}</a>`, esc(p.minProcess.date)],
+    [esc('smallest process'), `${esc(p.minProcess.vcpu)} vCPU, ${esc(p.minProcess.gb)} GB`, wrap(`<a href="${esc(p.minProcess.url)}">${esc(p.minProcess.source)}</a>`), wrap(esc(p.minProcess.date))],
   ], `${esc(p.currency)} · ${esc(p.file)}: ${esc(p.description)}`);
-  const byWiring = new Map<string, StudyCell[]>();
-  for (const c of a.cells) byWiring.set(`${c.link}\u0000${c.wiring}`, [...(byWiring.get(`${c.link}\u0000${c.wiring}`) ?? []), c]);
-  const rows: Row[] = [...byWiring.values()].map((cs) => {
-    const c = cs[0];
-    const parts = c.bill.parts;
-    return [
-      `<code>${esc(c.wiring.length > 48 ? `${c.wiring.slice(0, 45)}…` : c.wiring)}</code>`, esc(c.link), String(c.processes), dollars(c.bill.usdPerMillionOrders),
-      ...(parts ? [parts.cpu, parts.memory, parts.minimum, parts.database, parts.transfer].map(dollars) : Array(5).fill(MISSING)),
-      num(c.bill.billedVcpu), num(c.bill.billedGb), num(c.bill.ordersPerS),
-    ];
+  const rows: Row[] = a.config.links.flatMap((l): Row[] => {
+    const first = new Map<string, StudyCell>();
+    for (const c of a.cells) if (c.link === l.name && !first.has(c.wiring)) first.set(c.wiring, c);
+    return [{ group: `link <code>${esc(l.name)}</code>` }, ...[...first.values()].map((c): Row => {
+      const parts = c.bill.parts;
+      return [
+        `<code>${esc(c.wiring.length > 40 ? `${c.wiring.slice(0, 37)}…` : c.wiring)}</code>`, String(c.processes), dollars(c.bill.usdPerMillionOrders),
+        ...(parts ? [parts.cpu, parts.memory, parts.minimum, parts.database, parts.transfer].map(dollars) : Array(5).fill(MISSING)),
+        num(c.bill.billedVcpu), num(c.bill.billedGb),
+      ];
+    })];
   });
   return `<p>${esc(a.config.method.slice(a.config.method.indexOf('The bill')))}</p>` + prices +
-    table(['wiring', 'link', 'processes', '$ / M orders', 'CPU', 'memory', 'smallest-size floor', 'database', 'transfer', 'vCPU billed', 'GB billed', 'orders / s'], rows,
+    table(['wiring', 'processes', '$ / M orders', 'CPU', 'memory', 'smallest-size floor', 'database', 'transfer', 'vCPU billed', 'GB billed'], rows,
       'The bill of each wiring as measured (its first trial), split by what it pays for, $ per million orders');
 }
 

@@ -11,7 +11,9 @@ import { CHROMIUM_PATH } from '../scripts/test-tools.js';
 import { readRun } from '../results/run-file.js';
 import { abFixture } from '../scripts/gate/ab-fixture.js';
 import { abPage } from './ab-page.js';
-import { generateReports } from './generate.js';
+import { generateAdvisePage, generateReports } from './generate.js';
+import { advisePage } from './advise-page.js';
+import { readAdvise } from '../results/advise-file.js';
 import { runPage } from './run-page.js';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture.run.json');
@@ -20,6 +22,8 @@ const OUT = path.resolve('.splitbench/report-test');
 let browser: Browser;
 let written: ReturnType<typeof generateReports>;
 const AB_PAGE = path.join(OUT, 'ab', 'index.html');
+const ADVISE_FIXTURE = path.join(path.dirname(FIXTURE), 'fixture.advise.json');
+let advisePageFile: string;
 
 const setUp = async () => {
   fs.rmSync(OUT, { recursive: true, force: true });
@@ -30,6 +34,7 @@ const setUp = async () => {
   const ab = abFixture();
   fs.mkdirSync(path.dirname(AB_PAGE), { recursive: true });
   fs.writeFileSync(AB_PAGE, abPage(ab.gate, ab.base, ab.candidate));
+  advisePageFile = generateAdvisePage(ADVISE_FIXTURE, path.join(OUT, 'reports'));
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH });
 };
 
@@ -122,6 +127,27 @@ describeWith('chromium', 'the report in Chromium, opened from disk', () => {
       expect(problems).toEqual([]);
       expect(requests.filter((u) => !/^(file|data|blob|about):/.test(u))).toEqual([]);
       await page.screenshot({ path: path.join(OUT, `screenshot-ab-${width}.png`), fullPage: true });
+      await page.close();
+    });
+  }
+
+  for (const width of [1280, 390]) {
+    it(`draws the Extraction page at ${width} px: every chart, nothing fetched, no error or warning, no sideways scrolling`, async () => {
+      const { page, problems, requests } = await open(advisePageFile, width);
+      const drawn = await chartsDrawn(page);
+      expect(drawn.map((c) => c.id)).toEqual(advisePage(readAdvise(ADVISE_FIXTURE), 'x').charts.map((c) => c.id));
+      for (const c of drawn) {
+        expect(c.marks, `${c.id} has marks`).toBeGreaterThan(0);
+        expect(c.width, `${c.id} fits ${width} px`).toBeLessThanOrEqual(width);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling of the page').toBeLessThanOrEqual(width);
+      if (width >= 1280) {
+        const wide = await page.$$eval('table', (ts) => ts.filter((t) => t.getBoundingClientRect().width > t.parentElement!.clientWidth + 0.5).map((t) => t.caption?.textContent));
+        expect(wide, 'at 1280 px every table fits without scrolling').toEqual([]);
+      }
+      expect(problems).toEqual([]);
+      expect(requests.filter((u) => !/^(file|data|blob|about):/.test(u))).toEqual([]);
+      await page.screenshot({ path: path.join(OUT, `screenshot-advise-${width}.png`), fullPage: true });
       await page.close();
     });
   }

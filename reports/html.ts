@@ -9,14 +9,15 @@ export const esc = (s: unknown) =>
 /** JSON inside a <script> element: "<" escaped so no string in the data can close the element. */
 export const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-/** A row of cells, or a heading row spanning the table (a group of the rows below it). */
-export type Row = string[] | { group: string };
+/** A row of cells, a heading row spanning the table (a group of the rows below it), or a sentence spanning it (about the row above). */
+export type Row = string[] | { group: string } | { note: string };
 
 /** A table whose cells are already HTML (callers escape what they put in); the first cell heads its row. */
 export function table(head: string[], rows: Row[], caption?: string): string {
   const row = (r: Row) => (Array.isArray(r)
     ? `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`
-    : `<tr class="group"><th colspan="${head.length}">${r.group}</th></tr>`);
+    : 'group' in r ? `<tr class="group"><th colspan="${head.length}">${r.group}</th></tr>`
+      : `<tr class="note-row"><td colspan="${head.length}">${r.note}</td></tr>`);
   return '<div class="scroll"><table>' + (caption ? `<caption>${caption}</caption>` : '') +
     `<thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>` +
     `<tbody>${rows.map(row).join('')}</tbody></table></div>`;
@@ -46,6 +47,8 @@ th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: rig
 th:first-child { text-align: left; }
 thead th { text-align: right; white-space: normal; min-width: 4.5rem; vertical-align: bottom; } thead th:first-child { text-align: left; }
 tr.group th { text-align: left; background: #f4f5f7; }
+tr:has(+ tr.note-row) > * { border-bottom: none; }
+tr.note-row td { text-align: left; white-space: normal; color: var(--muted); font-size: 0.85rem; padding-top: 0; }
 .ratio { display: block; color: var(--muted); font-size: 0.82rem; }
 .chart { width: 100%; min-height: 120px; }
 figure { margin: 16px 0; }

@@ -116,6 +116,8 @@ export interface LadderStep {
   checkout: { p50Ms: number; p99Ms: number };
   all: { p50Ms: number; p99Ms: number };
   cpuSPer1kRequests: number;
+  /** Cores the services and database kept busy (CPU-s per request × requests per s): near the machine's count, queueing for CPU is part of the latency. */
+  coresBusy: number;
   rssMb: number;
   usdPerMillionOrders: number;
   invariantsOk: boolean;

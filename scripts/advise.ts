@@ -168,7 +168,7 @@ function method(floorUs: number, proxyUs: number | undefined): string {
     `its ${CONFIDENCE * 100} % interval uses the trial-to-trial spread of the monolith in this run (half the mean squared difference of successive trials, so slow drift is not noise), pooled with repeated candidates' own, with Student's t; a candidate is assumed to vary as much, in proportion, as the monolith. ` +
     `CPU: every service process plus the database, per 1,000 requests. Calls crossing: the measured edges between the processes (events: the outbox relay's deliveries and what event-only subscribers call). ` +
     `Ranking: by the checkout p99 delta (the money path), and separately by CPU. Ladder: the candidates taken out in ranked order, each step measured once. ` +
-    `One ${transport} hop alone measured ${floorUs} µs p50 here. Link profiles: Toxiproxy on every process → process boundary, the round trip split over both directions in whole ms` +
+    `One ${transport} hop alone measured ${Math.round(floorUs)} µs p50 here. Link profiles: Toxiproxy on every process → process boundary, the round trip split over both directions in whole ms` +
     `${proxyUs !== undefined ? `, the proxy itself +${proxyUs} µs p50 per round trip` : ''}; the database stays on loopback in every wiring (it would be as far from the monolith as from a satellite), and so does the driver. ` +
     describeBill(prices);
 }
@@ -191,28 +191,32 @@ function fromTop(n: number): string {
 function printSummary(r: AdviseResult) {
   const e = r.environment;
   console.log(`\n${e.cores} × ${e.cpuModel}, node ${e.node}, load average ${e.loadAverage.join(' ')} at start; ${r.config.precision}`);
-  const d = (x: { value: number; low: number; high: number }, digits = 1) => {
-    const f = (v: number) => `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(digits)}`;
-    return `${f(x.value)} [${f(x.low)}, ${f(x.high)}]${withinNoise(x) ? ' ~' : ''}`;
-  };
+  const signed = (v: number, digits: number) => (Number(Math.abs(v).toFixed(digits)) === 0 ? Math.abs(v).toFixed(digits) : `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(digits)}`);
+  const d = (x: { value: number; low: number; high: number }, digits = 1) =>
+    `${signed(x.value, digits)} [${signed(x.low, digits)}, ${signed(x.high, digits)}]${withinNoise(x) ? ' ~' : '  '}`;
   for (const link of r.config.links) {
     const rows = r.candidates.filter((c) => c.link === link.name).sort((a, b) => a.rankByP99 - b.rankByP99);
     console.log(`\n${link.name}: ranked by the checkout p99 delta (~: within the noise, ${r.config.confidence * 100} % intervals)`);
-    console.log('rank service        Δp99 checkout ms        Δp50 checkout ms      ΔCPU s/1k req        Δ$/M orders  calls/req  events/req  invariants');
-    for (const c of rows) {
+    table(['rank', 'service', 'Δp99 checkout ms', 'Δp50 checkout ms', 'ΔCPU s/1k req', 'Δ$/M orders', 'calls/req', 'events/req', 'invariants'], rows.map((c) => {
       const w = c.workflows.find((x) => x.workflow === 'checkout') ?? c.workflows.find((x) => x.workflow === 'all')!;
-      console.log(`${String(c.rankByP99).padStart(4)} ${c.service.padEnd(13)}${d(w.p99Ms).padStart(24)}${d(w.p50Ms).padStart(24)}${d(c.cpuSPer1kRequests, 2).padStart(22)}${(c.usdPerMillionOrders.delta >= 0 ? '+' : '−') + Math.abs(c.usdPerMillionOrders.delta).toFixed(2)}`.padEnd(110) +
-        `${String(c.crossing.callsPerRequest).padStart(9)}${String(c.crossing.eventCallsPerRequest).padStart(12)}  ${c.invariantsOk ? 'OK' : 'BROKEN'}`);
-    }
+      return [String(c.rankByP99), c.service, d(w.p99Ms), d(w.p50Ms), d(c.cpuSPer1kRequests, 2), signed(c.usdPerMillionOrders.delta, 2),
+        String(c.crossing.callsPerRequest), String(c.crossing.eventCallsPerRequest), c.invariantsOk ? 'OK' : 'BROKEN'];
+    }));
   }
-  for (const l of r.ladders) printLadder(l);
+  for (const l of r.ladders) printLadder(l, e.cores);
 }
 
-function printLadder(l: Ladder) {
-  console.log(`\n${l.link}: the greedy ladder (cheapest first), each step measured`);
-  console.log('procs  added           checkout p50 ms  p99 ms   CPU s/1k req   $/M orders  invariants');
-  for (const s of l.steps) {
-    console.log(`${String(s.processes).padStart(5)}  ${(s.added ?? '(monolith)').padEnd(16)}${s.checkout.p50Ms.toFixed(2).padStart(15)}${s.checkout.p99Ms.toFixed(2).padStart(8)}${s.cpuSPer1kRequests.toFixed(2).padStart(15)}${s.usdPerMillionOrders.toFixed(2).padStart(13)}  ${s.invariantsOk ? 'OK' : 'BROKEN'}`);
-  }
+function printLadder(l: Ladder, cores: number) {
+  console.log(`\n${l.link}: the greedy ladder (cheapest first), each step measured; cores busy: services + database, of ${cores}`);
+  table(['procs', 'took out', 'checkout p50 ms', 'p99 ms', 'CPU s/1k req', 'cores busy', '$/M orders', 'invariants'], l.steps.map((s) => [
+    String(s.processes), s.added ?? '(monolith)', s.checkout.p50Ms.toFixed(2), s.checkout.p99Ms.toFixed(2), s.cpuSPer1kRequests.toFixed(2),
+    s.coresBusy.toFixed(2), s.usdPerMillionOrders.toFixed(2), s.invariantsOk ? 'OK' : 'BROKEN',
+  ]));
 }
 
+/** Columns as wide as their widest cell; the second left-aligned (a name), the rest right-aligned (numbers). */
+function table(head: string[], rows: string[][]) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log([line(head), ...rows.map(line)].join('\n'));
+}

@@ -47,6 +47,17 @@ describe('npm run report', () => {
     expect(r.stdout).not.toContain('20000102-000000-quick');
   });
 
+  it("draws an extraction study's page from its folder (advise.json, no run.json), and lists it", () => {
+    const study = path.join(dir, 'study');
+    fs.mkdirSync(study, { recursive: true });
+    fs.copyFileSync(path.join(root, 'reports', 'fixture.advise.json'), path.join(study, 'advise.json'));
+    const r = report([study, '--out', path.join(dir, 'out-study')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`extraction page: ${path.join('out-study', 'fixture-advise', 'index.html')}`);
+    expect(fs.readFileSync(path.join(dir, 'out-study', 'index.html'), 'utf8')).toContain('fixture-advise/index.html');
+  });
+
   const failsNaming = (args: string[], ...parts: string[]) => {
     const r = report(args);
     expect(r.status).toBe(1);

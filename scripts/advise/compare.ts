@@ -134,6 +134,7 @@ export function ladders(cells: StudyCell[], candidates: CandidateResult[]): Ladd
       checkout: { p50Ms: med(cs, p50(money)), p99Ms: med(cs, p99(money)) },
       all: { p50Ms: med(cs, p50('all')), p99Ms: med(cs, p99('all')) },
       cpuSPer1kRequests: med(cs, cpuOf), rssMb: med(cs, rssOf),
+      coresBusy: Math.round(med(cs, (c) => (cpuOf(c)! * c.driver.achievedRps) / 1000) * 100) / 100,
       usdPerMillionOrders: median(cs.map((c) => c.bill.usdPerMillionOrders).filter((x): x is number => x !== null)),
       invariantsOk: cs.every((c) => c.invariants.ok),
     });
