@@ -13,11 +13,11 @@ import {
   k6Renders,
 } from './k6.js';
 import { browseRequest, checkoutRequest, customerOfCheckout, historyRequest, returnRequest, searchRequest, type FrontDoorRequest, type Workflow } from './requests.js';
-import { SCENARIO_DIR, loadScenario, parseScenario, type Scenario } from './scenario.js';
+import { SCENARIO_DIR, loadScenario, parseScenario, scenarioNames, type Scenario } from './scenario.js';
 
 const TARGET = 'http://127.0.0.1:9';
 const RUN_TAG = 'run-t1';
-const scenarioFiles = fs.readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json') && k6Renders(loadScenario(path.join(SCENARIO_DIR, f)))).sort();
+const scenarioFiles = scenarioNames().filter((n) => k6Renders(loadScenario(n))).map((n) => `${n}.json`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'splitbench-k6-test-'));
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -54,11 +54,16 @@ export const SCENARIO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url
 
 export class ScenarioError extends Error {}
 
+/** The data beside the scenarios that is not one: link profiles (links.ts) and the price table (prices.ts). */
+const NOT_SCENARIOS = ['links.json', 'prices.json'];
+
+/** Every shipped scenario's name (scenarios/<name>.json). */
+export const scenarioNames = () => fs.readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json') && !NOT_SCENARIOS.includes(f)).map((f) => f.slice(0, -5)).sort();
+
 export function loadScenario(nameOrPath: string): Scenario {
   const file = nameOrPath.endsWith('.json') ? nameOrPath : path.join(SCENARIO_DIR, `${nameOrPath}.json`);
   if (!fs.existsSync(file)) {
-    const known = fs.readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
-    throw new ScenarioError(`scenario "${nameOrPath}": no file ${file}; known scenarios: ${known.join(', ')}`);
+    throw new ScenarioError(`scenario "${nameOrPath}": no file ${file}; known scenarios: ${scenarioNames().join(', ')}`);
   }
   let raw: unknown;
   try {

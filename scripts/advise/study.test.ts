@@ -31,10 +31,10 @@ describeWith('toxiproxy', 'npm run advise, against known answers', () => {
     toxiproxy = await startToxiproxy();
     floorP50Ms = (await hopFloor('http', 0.3)).p50Us / 1000;
     const scenario = parseScenario({
-      name: 'advise-test', mix: { checkout: 1 }, arrival: { model: 'constant', rateRps: 20 }, durationS: 5, warmupS: 2, seed: SIZE, timeoutMs: 5000,
+      name: 'advise-test', mix: { checkout: 1 }, arrival: { model: 'constant', rateRps: 20 }, durationS: 5, warmupS: 3, seed: SIZE, timeoutMs: 5000,
     }, 'advise-test (test)');
     study = await runStudy({
-      services: ['notification', 'checkout'], transport: 'http', links: [sameHost, far], prices: loadPrices(), scenario, trials: 2, ladder: false,
+      services: ['notification', 'checkout'], transport: 'http', links: [sameHost, far], prices: loadPrices(), scenario, trials: 3, ladder: false,
       confidence: 0.99, db, fresh: await cellDatabases(db, SERVICES, SIZE), toxiproxy, drive: builtinDrive, runTag: `advise-${Date.now()}`, onStop: () => {},
     });
   }, 600_000);
@@ -44,7 +44,7 @@ describeWith('toxiproxy', 'npm run advise, against known answers', () => {
   const checkout = (service: string, link: string) => candidate(service, link).workflows.find((w) => w.workflow === 'checkout')!;
 
   it('runs the monolith between every two candidates, and every cell keeps its invariants', () => {
-    expect(study.cells.filter((c) => c.link === 'same-host').map((c) => c.role)).toEqual(['monolith', 'candidate', 'candidate', 'monolith', 'candidate', 'candidate', 'monolith']);
+    expect(study.cells.filter((c) => c.link === 'same-host').map((c) => c.role).join(' ')).toBe('monolith candidate candidate monolith candidate candidate monolith candidate candidate monolith');
     for (const c of study.cells) expect(c.invariants.ok, `${c.wiring}: ${JSON.stringify(c.invariants)}`).toBe(true);
     for (const c of study.cells) expect(c.bill.usdPerMillionOrders).toBeGreaterThan(0);
   });
@@ -64,13 +64,15 @@ describeWith('toxiproxy', 'npm run advise, against known answers', () => {
     expect(c.crossing.callsPerCheckout).toBeGreaterThanOrEqual(9);
     const w = checkout('checkout', 'same-host');
     expect(w.p50Ms.value, `${c.crossing.callsPerCheckout} calls × ${floorP50Ms} ms`).toBeGreaterThanOrEqual(c.crossing.callsPerCheckout! * floorP50Ms);
-    expect(w.p50Ms.low).toBeGreaterThan(0);
+    expect(w.p50Ms.low, JSON.stringify(w.p50Ms)).toBeGreaterThan(0);
     expect(c.rankByP99).toBe(2);
   });
 
   it(`a ${RTT_MS} ms link moves checkout's delta by at least ${RTT_MS} ms × the calls crossing, and notification's not at all`, () => {
-    const calls = candidate('checkout', 'test-4ms').crossing.callsPerCheckout!;
-    expect(calls).toBe(candidate('checkout', 'same-host').crossing.callsPerCheckout);
+    // The saga's 9 calls, plus a release for each declined payment: a few per cent more, varying by trial.
+    const both = ['test-4ms', 'same-host'].map((l) => candidate('checkout', l).crossing.callsPerCheckout!);
+    expect(Math.abs(both[0] - both[1]) / both[1], JSON.stringify(both)).toBeLessThan(0.1);
+    const calls = Math.floor(Math.min(...both));
     const moved = checkout('checkout', 'test-4ms').p50Ms.value - checkout('checkout', 'same-host').p50Ms.value;
     // Every crossing call of the saga is sequential: each pays the round trip once (5 % allowed for the noise of two deltas).
     expect(moved).toBeGreaterThanOrEqual(0.95 * RTT_MS * calls);

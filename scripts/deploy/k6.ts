@@ -1,8 +1,7 @@
 // The scenarios as k6 scripts (rendered by scenarios/k6.ts) and, for Kubernetes, one k6-operator
 // TestRun per scenario. Compose's k6 service mounts the same scripts.
-import fs from 'node:fs';
 import { k6Renders, renderK6Script } from '../../scenarios/k6.js';
-import { SCENARIO_DIR, loadScenario } from '../../scenarios/scenario.js';
+import { loadScenario, scenarioNames as allScenarios } from '../../scenarios/scenario.js';
 import { DEFAULT_PORTS } from '../../targets/wirings/process-env.js';
 import { IMAGES, K6_RESOURCES } from './plan.js';
 
@@ -12,7 +11,7 @@ export const K6_SCRIPTS_CONFIGMAP = 'splitbench-k6-scripts';
 export const K6_TARGET = `http://frontdoor:${DEFAULT_PORTS.gateway}`;
 
 /** Every shipped scenario k6 can run (fault scenarios need the built-in driver). */
-export const scenarioNames = () => fs.readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => k6Renders(loadScenario(n))).sort();
+export const scenarioNames = () => allScenarios().filter((n) => k6Renders(loadScenario(n)));
 
 export const k6Script = (scenario: string) => renderK6Script(loadScenario(scenario), { targetUrl: K6_TARGET, runTag: 'k6' });
 
