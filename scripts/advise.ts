@@ -30,9 +30,9 @@ import { args, fail, log, onShutdown } from './cli.js';
 const PROFILES = {
   /** ≤ 10 minutes on 2 cores for all 20 candidates and the ladder: one short trial each, wide intervals. */
   quick: { durationS: 5, warmupS: 2, trials: 1 },
-  /** Two trials per candidate, 10 s each (~35 min for all 20 with the ladder). */
+  /** Two trials per candidate, 10 s each. */
   default: { durationS: 10, warmupS: 3, trials: 2 },
-  /** Three 20 s trials per candidate (~75 min for all 20 with the ladder): intervals narrow enough to rank neighbours. */
+  /** Three 20 s trials per candidate: intervals narrow enough to rank more than the outliers (README: its length here). */
   full: { durationS: 20, warmupS: 5, trials: 3 },
 } as const;
 type Profile = keyof typeof PROFILES;
