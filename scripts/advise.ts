@@ -108,7 +108,7 @@ try {
   const fresh = await cellDatabases(db, SERVICES, scenario.seed, log);
   bar.update(`one ${transport} hop alone · measuring`);
   const floor = await hopFloor(transport, 0.5);
-  log(`one ${transport} hop alone (no database, 1 in flight): ${floor.p50Us} µs p50, ${floor.p99Us} µs p99 over ${floor.samples} calls — the floor of a boundary`);
+  log(`one ${transport} hop alone (no database, 1 in flight): ${Math.round(floor.p50Us)} µs p50, ${Math.round(floor.p99Us)} µs p99 over ${floor.samples} calls — the floor of a boundary`);
   const linked = links.some((l) => !addsNothing(l));
   const toxiproxy = linked ? await startToxiproxy({ log }) : undefined;
   if (toxiproxy) shutdown.add(toxiproxy.stop);

@@ -24,12 +24,11 @@ import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
 import { shapeScenario } from './bench/shape-scenario.js';
 import { clock, progress, rateAndP99 } from './bench/progress.js';
 import { checkRun } from '../results/run-file.js';
-import { SCHEMA_VERSION, type DriverResult, type FaultsResult, type MicroRow, type RunResult, type SaturationRow, type SweepPoint } from '../results/run.js';
+import { SCHEMA_VERSION, type DriverResult, type FaultsResult, type MicroRow, type ProxyCost, type RunResult, type SaturationRow, type SweepPoint } from '../results/run.js';
 import { needsLinks } from './bench/faults.js';
 import { startToxiproxy, type Toxiproxy } from '../targets/wirings/toxiproxy.js';
 import { linkProfile, type LinkProfile } from '../scenarios/links.js';
 import { addsNothing, applyLink } from './bench/link-profile.js';
-import type { ProxyCost } from '../results/run.js';
 import { measureProxyCost } from './bench/proxy-cost.js';
 import { args, fail, log, onShutdown } from './cli.js';
 

@@ -3,9 +3,10 @@
 // before and after it: a slow drift of the machine moves both sides alike. More trials repeat the round
 // with the candidates reversed. The ladder follows, once the ranking is known.
 import { SERVICES } from '../../targets/services.js';
+import type { StudyRole } from '../../results/advise.js';
 
 export interface Slot {
-  role: 'monolith' | 'candidate' | 'ladder';
+  role: StudyRole;
   link: string;
   wiring: string;
   /** Services outside the main process. */

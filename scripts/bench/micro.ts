@@ -63,12 +63,12 @@ export async function runMicro(opts: MicroOptions = {}): Promise<TimedMicroRow[]
 
 type Measure = (spec: RowSpec, fn: Fn) => Promise<TimedMicroRow>;
 
-/** The echo served by a child process, called through the kit's client stub: the full remote binding. */
 /** One hop of one transport alone: the floor a boundary of that transport cannot go below (npm run advise). */
 export async function hopFloor(transport: string, timeS: number): Promise<TimedMicroRow> {
   return remoteHop(transport, async (spec, fn) => toRow(spec, await timeOne(spec.name, fn, timeS)));
 }
 
+/** The echo served by a child process, called through the kit's client stub: the full remote binding. */
 async function remoteHop(transport: string, measure: Measure): Promise<TimedMicroRow> {
   const server = await startEchoServer(transport);
   let close = async () => {};
