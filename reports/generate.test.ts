@@ -16,6 +16,7 @@ import { runPage } from './run-page.js';
 import { spectrum } from './spectrum.js';
 import { tailRows } from './tail-amplification.js';
 import { verdicts } from './verdict.js';
+import { loadPrices } from '../scenarios/prices.js';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture.run.json');
 const fixture = (): RunResult => readRun(FIXTURE);
@@ -76,6 +77,18 @@ describe('report page from the fixture', () => {
       for (const t of quantitative) expect(t, `${id}: axis "${t}" says its unit`).toMatch(/\((?:ms|µs|req\/s|%|×)|\b(?:ms|percentile|log scale)\b/);
       expect(units.some((e) => e.tooltip !== undefined), `${id} has tooltips`).toBe(true);
     }
+  });
+
+  it('prices each wiring beside its latency when the run carries a price table, and says how', () => {
+    expect(page.html).not.toContain('$ per million orders'); // the fixture predates the bill: no column of dashes
+    const run = fixture();
+    run.config.prices = loadPrices();
+    run.cells.forEach((c, i) => { c.bill = { usdPerMillionOrders: c.wiring === 'monolith' ? 0.5 : 1 + i / 100, ordersPerS: 10, parts: null, billedVcpu: 1, billedGb: 1 }; });
+    const cost = runPage(run, 'x').html.match(/<section id="cost">(.*?)<\/section>/s)![1];
+    expect(cost).toContain('<th scope="col">$ per million orders</th>');
+    expect(cost).toMatch(/\$0\.50<span class="ratio">baseline/);
+    expect(cost).toMatch(/\$1\.\d\d<span class="ratio">[\d.]+× monolith/);
+    expect(cost).toContain('never below 0.25 vCPU / 0.5 GB');
   });
 
   it('fetches nothing from the network: libraries and data are inside the file', () => {

@@ -1,5 +1,6 @@
 // Sections 2–4: the cost-of-splitting table, the percentile spectrum, latency vs offered load.
 import type { RunResult } from '../results/run.js';
+import { describeBill } from '../results/bill.js';
 import { spectrumChart, sweepChart } from './charts.js';
 import { MISSING, msAtLeast, num, ratio, times } from './format.js';
 import { esc, figure, table, type Row } from './html.js';
@@ -17,7 +18,8 @@ export function costTable(run: RunResult): Section {
   const base = costs.get(BASELINE);
   const hasSaturation = (run.saturation ?? []).length > 0;
   const trials = Math.max(1, ...[...costs.values()].map((c) => c.trials));
-  const head = ['wiring', 'processes', 'p50', 'p99', 'p99.9', 'max throughput', 'CPU per 1,000 requests', 'peak RSS', 'achieved of offered', 'errors'];
+  const priced = run.config.prices !== undefined;
+  const head = ['wiring', 'processes', 'p50', 'p99', 'p99.9', 'max throughput', 'CPU per 1,000 requests', 'peak RSS', ...(priced ? ['$ per million orders'] : []), 'achieved of offered', 'errors'];
   const body: Row[] = [];
   for (const workflow of [...new Set(rows.map((r) => r.workflow))]) {
     body.push({ group: workflow === 'all' ? 'all workflows together' : esc(workflow) });
@@ -34,6 +36,7 @@ export function costTable(run: RunResult): Section {
         withRatio(c?.cpuSPer1kRequests === undefined ? MISSING : `${num(c.cpuSPer1kRequests)} s`, ratio(c?.cpuSPer1kRequests, base?.cpuSPer1kRequests), isBase) +
           (c?.dbCpuSPer1kRequests === undefined ? '' : `<span class="ratio">+ database ${num(c.dbCpuSPer1kRequests)} s</span>`),
         withRatio(c?.rssPeakMbSum === undefined ? MISSING : `${num(c.rssPeakMbSum)} MB`, ratio(c?.rssPeakMbSum, base?.rssPeakMbSum), isBase),
+        ...(priced ? [withRatio(c?.usdPerMillionOrders === undefined ? MISSING : `$${c.usdPerMillionOrders.toFixed(2)}`, ratio(c?.usdPerMillionOrders, base?.usdPerMillionOrders), isBase)] : []),
         c?.offeredRps === undefined ? MISSING : `${num(c.achievedRps)} of ${num(c.offeredRps)} req/s${keptRate(c) ? '' : ' ⚠'}`,
         r.ok + r.errors ? `${num(r.errors)} (${num((100 * r.errors) / (r.ok + r.errors))} %)` : MISSING,
       ]);
@@ -44,6 +47,7 @@ export function costTable(run: RunResult): Section {
     'each figure also as a multiple of the monolith\'s. CPU: seconds of CPU of every process of the wiring per 1,000 requests answered in the measured window, the database\'s CPU beside it; ' +
     'peak RSS summed over the wiring\'s processes; CPU, RSS and the achieved rate are per wiring (the whole workload), so they repeat across workflows. ' +
     (hasSaturation ? 'Max throughput: closed model (autocannon) with the scenario\'s mix, completed requests per second. ' : 'Max throughput: not measured in this run (no saturation runs; <code>--saturation</code> or the default profile measure it). ') +
+    (priced ? `${esc(describeBill(run.config.prices!))} ` : '') +
     '⚠: the wiring fell more than 5 % short of the offered rate, so its latency is that of an overloaded queue. ' +
     '≥: over 1 % of a trial\'s sends were dropped (no free slot within maxInFlight: no latency at all) or timed out (latency = the timeout), so the figure is a lower bound; both count in errors.</p>';
   return { html, charts: [] };

@@ -30,6 +30,8 @@ export interface WiringCost {
   cpuSPer1kRequests: number | undefined;
   dbCpuSPer1kRequests: number | undefined;
   rssPeakMbSum: number | undefined;
+  /** The cells' bill at run.config.prices (undefined: runs before the bill, or no order placed). */
+  usdPerMillionOrders: number | undefined;
   /** Closed-model maximum throughput, when the run looked for it. */
   maxRps: number | undefined;
   invariantsOk: boolean;
@@ -78,6 +80,7 @@ export function wiringCosts(run: RunResult): WiringCost[] {
     if (cells.length === 0 && !saturation) return [];
     const med = (pick: (c: Cell) => number) => median(cells.map(pick));
     const dbCpu = cells.map((c) => c.cost.dbCpuSPer1kRequests).filter((x): x is number => typeof x === 'number');
+    const usd = cells.map((c) => c.bill?.usdPerMillionOrders).filter((x): x is number => typeof x === 'number');
     return [{
       wiring, trials: cells.length,
       processes: cells[0]?.processes ?? saturation!.cost.processes,
@@ -86,6 +89,7 @@ export function wiringCosts(run: RunResult): WiringCost[] {
       cpuSPer1kRequests: med((c) => c.cost.cpuSPer1kRequests),
       dbCpuSPer1kRequests: median(dbCpu),
       rssPeakMbSum: med((c) => c.cost.rssPeakMbSum),
+      usdPerMillionOrders: median(usd),
       maxRps: saturation?.maxRps,
       invariantsOk: cells.every((c) => c.invariants.ok),
     }];

@@ -7,6 +7,8 @@ import type { Scenario } from '../scenarios/scenario.js';
 import type { FloorRow } from './floor.js';
 import type { RequestRecord } from './fault-windows.js';
 import type { LinkProfile } from '../scenarios/links.js';
+import type { PriceTable } from '../scenarios/prices.js';
+import type { Bill } from './bill.js';
 
 /** 2: full invariant reports on saturation and sweep rows, events, lower bounds, dropped sends as errors; later, optional: floor, faults. */
 export const SCHEMA_VERSION = 2;
@@ -41,6 +43,8 @@ export interface RunConfig {
   profile: string; scenario: Scenario; wirings: string[]; trials: number; driver: string; target: string | null;
   /** The link profile on every process → process boundary, as asked and as applied (absent in runs before link profiles). */
   link?: LinkProfile & { applied: { rttMs: number; jitterMs: number }; proxy?: ProxyCost };
+  /** The price table every cell's bill used (absent in runs before the bill). */
+  prices?: PriceTable;
   db: string;
   /** How every cell's databases are brought to their starting state ("template clone + checkpoint", or reseeding); absent in older runs. */
   cellStart?: string;
@@ -69,6 +73,8 @@ export interface Cell {
   faults?: FaultsResult;
   /** The link profile every process → process boundary carried (absent: none, loopback as is); rtt and jitter as applied (whole ms). */
   linkApplied?: { name: string; rttMs: number; jitterMs: number; boundaries: number };
+  /** What the cell's use would cost at config.prices (absent in runs before the bill). */
+  bill?: Bill;
 }
 
 /** A cell under faults (scripts/bench/faults.ts): what each fault did, second by second, and what it left behind. */

@@ -21,7 +21,8 @@ import { addsNothing, applyLink } from './bench/link-profile.js';
 import { hopFloor } from './bench/micro.js';
 import { measureProxyCost } from './bench/proxy-cost.js';
 import { clock, progress, rateAndP99 } from './bench/progress.js';
-import { shapeScenario } from './bench/shape-scenario.js';
+import { describeArrival, shapeScenario } from './bench/shape-scenario.js';
+import { medianOrNaN as median } from '../results/median.js';
 import { withinNoise } from '../results/advise.js';
 import { CANDIDATES_PER_MONOLITH, EXTRACTABLE } from './advise/plan.js';
 import { plannedCells, runStudy } from './advise/study.js';
@@ -100,7 +101,7 @@ let leftS = planned * (loadS + cellOverheadS(2)) + (ladder ? links.length * 10 *
 
 try {
   log(`splitbench ${runId}: ${services.length} candidate(s) over ${transport}, ${links.map((l) => l.name).join(', ')}; ${planned} cells of ${scenario.name}` +
-    ` (${describeArrival(scenario)}), a monolith trial between every ${CANDIDATES_PER_MONOLITH} candidates${ladder ? ', then the ladder' : ''}; ~${clock(leftS)} planned; ${env.cores} × ${env.cpuModel}, node ${env.node}`);
+    ` (${describeLoad(scenario)}), a monolith trial between every ${CANDIDATES_PER_MONOLITH} candidates${ladder ? ', then the ladder' : ''}; ~${clock(leftS)} planned; ${env.cores} × ${env.cpuModel}, node ${env.node}`);
   log(`${scenario.name}: ${durations}`);
   const db = await openDatabases(values.db!, SERVICES.domains, log);
   shutdown.add(db.stop);
@@ -164,7 +165,7 @@ try {
 function method(floorUs: number, proxyUs: number | undefined): string {
   return `Each candidate: monolith vs extract:<service>/${transport} (the monolith plus that one service in a process of its own), every cell from fresh databases, ` +
     `the monolith measured between every ${CANDIDATES_PER_MONOLITH} candidates and each candidate compared with the monolith trials just before and after it. ` +
-    `Open model (${describeArrival(scenario)}), latency from the intended send time, warm-up excluded. A delta is candidate ÷ the geometric mean of its neighbours, in logs; ` +
+    `Open model (${describeLoad(scenario)}), latency from the intended send time, warm-up excluded. A delta is candidate ÷ the geometric mean of its neighbours, in logs; ` +
     `its ${CONFIDENCE * 100} % interval uses the trial-to-trial spread of the monolith in this run (half the mean squared difference of successive trials, so slow drift is not noise), pooled with repeated candidates' own, with Student's t; a candidate is assumed to vary as much, in proportion, as the monolith. ` +
     `CPU: every service process plus the database, per 1,000 requests. Calls crossing: the measured edges between the processes (events: the outbox relay's deliveries and what event-only subscribers call). ` +
     `Ranking: by the checkout p99 delta (the money path), and separately by CPU. Ladder: the candidates taken out in ranked order, each step measured once. ` +
@@ -173,15 +174,9 @@ function method(floorUs: number, proxyUs: number | undefined): string {
     describeBill(prices);
 }
 
-function describeArrival(s: Scenario): string {
-  const a = s.arrival;
-  const mix = Object.entries(s.mix).map(([w, n]) => `${w} ${n}`).join(', ');
-  return `${a.model === 'constant' ? `${a.rateRps} req/s` : a.model}, mix ${mix}, ${s.durationS} s measured after ${s.warmupS} s warm-up`;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
+/** The load and the mix, as the console and the method state them. */
+function describeLoad(s: Scenario): string {
+  return `${describeArrival(s)}, mix ${Object.entries(s.mix).map(([w, n]) => `${w} ${n}`).join(', ')}`;
 }
 
 function fromTop(n: number): string {

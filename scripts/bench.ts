@@ -21,13 +21,15 @@ import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from '../results/lower-bound
 import { medianOrNaN as median } from '../results/median.js';
 import { runMicro } from './bench/micro.js';
 import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
-import { shapeScenario } from './bench/shape-scenario.js';
+import { describeArrival, shapeScenario } from './bench/shape-scenario.js';
 import { clock, progress, rateAndP99 } from './bench/progress.js';
 import { checkRun } from '../results/run-file.js';
 import { SCHEMA_VERSION, type DriverResult, type FaultsResult, type MicroRow, type ProxyCost, type RunResult, type SaturationRow, type SweepPoint } from '../results/run.js';
 import { needsLinks } from './bench/faults.js';
 import { startToxiproxy, type Toxiproxy } from '../targets/wirings/toxiproxy.js';
 import { linkProfile, type LinkProfile } from '../scenarios/links.js';
+import { loadPrices, type PriceTable } from '../scenarios/prices.js';
+import { billCell } from './bench/bill-cell.js';
 import { addsNothing, applyLink } from './bench/link-profile.js';
 import { measureProxyCost } from './bench/proxy-cost.js';
 import { args, fail, log, onShutdown } from './cli.js';
@@ -67,6 +69,7 @@ const USAGE = `usage: npm run bench -- [options]
   --link <profile>                  a network link on every process → process boundary (Toxiproxy): same-host (default: none added),
                                     same-az, cross-az, cross-region, or one you add to scenarios/links.json
   --links <file.json>               read link profiles from this file instead of scenarios/links.json
+  --prices <file.json>              price every cell with this table instead of scenarios/prices.json ($ per million orders)
   --inject-delay <svc=ms[@pct%],…>  artificial handler delay on every call or a hashed share of them (off by default; recorded)
   --out <dir>                       run.json there, its report in <dir>/report/ (default: results/<run-id>, report in reports/<run-id>/)
   --db <…>                          ${DB_HELP}
@@ -77,7 +80,7 @@ const { values } = args({
   driver: { type: 'string', default: 'builtin' }, rate: { type: 'string' }, duration: { type: 'string' }, trials: { type: 'string' },
   target: { type: 'string' }, 'inject-delay': { type: 'string' }, out: { type: 'string' }, db: { type: 'string', default: 'embedded' },
   'no-micro': { type: 'boolean', default: false }, saturation: { type: 'boolean' }, 'no-saturation': { type: 'boolean' }, sweep: { type: 'boolean' },
-  floor: { type: 'boolean' }, 'no-floor': { type: 'boolean' }, link: { type: 'string', default: 'same-host' }, links: { type: 'string' },
+  floor: { type: 'boolean' }, 'no-floor': { type: 'boolean' }, link: { type: 'string', default: 'same-host' }, links: { type: 'string' }, prices: { type: 'string' },
 }, USAGE);
 if (values.help) { console.log(USAGE); process.exit(0); }
 
@@ -100,8 +103,10 @@ try {
   fail((e as Error).message, 2);
 }
 let link: LinkProfile;
+let prices: PriceTable;
 try {
   link = linkProfile(values.link!, values.links);
+  prices = loadPrices(values.prices);
 } catch (e) {
   fail((e as Error).message, 2);
 }
@@ -187,7 +192,7 @@ try {
       onPhase: (phase) => status(label, phase),
       onProgress: (p) => status(label, `${p.phase} ${Math.round(p.elapsedS)}/${Math.round(p.elapsedS + p.remainingS)} s`, rateAndP99(p)),
     });
-    cells.push(cell);
+    cells.push({ ...cell, bill: billCell(cell, link.transfer, prices) });
     plannedS -= cellS;
     bar.done(`${label}: ${summaryOf(cell.driver)}, invariants ${describeInvariants(cell.invariants)}`);
     if (cell.faults) for (const line of describeFaults(cell.faults)) bar.done(`  ${line}`);
@@ -258,6 +263,7 @@ try {
     config: {
       profile: values.profile!, scenario, wirings, trials, driver: closedOnly ? 'autocannon' : drive === builtinDrive ? 'builtin' : 'k6', target: values.target ?? null,
       link: linked ? { ...link, applied: { rttMs: linked.applied.rttMs, jitterMs: linked.applied.jitterMs }, proxy: linked.proxy } : { ...link, applied: { rttMs: 0, jitterMs: 0 } },
+      prices,
       db: db?.kind ?? 'not used (--target)', cellStart: fresh?.method ?? 'not used (--target)', injectDelay: values['inject-delay'] ?? '',
       method: 'open model (arrival rate), latency from the intended send time (coordinated omission corrected), HdrHistogram µs 3 significant digits; warm-up excluded; driver in its own process. ' +
         `Every cell starts from the same databases: ${fresh?.method === CLONE_METHOD ? 'seeded once per run into template databases, cloned per cell (CREATE DATABASE … TEMPLATE), then CHECKPOINT' : 'reseeded per cell, then VACUUM ANALYZE and CHECKPOINT'} (each cell's start.method). ` +
@@ -335,12 +341,6 @@ function viaK6(targetUrl: string, s: Scenario, runTag: string, onProgress: Param
   return runK6(s, { targetUrl, runTag, outDir, onProgress });
 }
 
-function describeArrival(s: Scenario): string {
-  const a = s.arrival;
-  const what = a.model === 'constant' ? `${a.rateRps} req/s constant` : a.model === 'ramp' ? `ramp ${a.startRps}→${a.stages.map((x) => x.targetRps).join('→')} req/s` : `closed, ${a.concurrency} in flight`;
-  return `${what}, ${s.durationS} s measured after ${s.warmupS} s warm-up`;
-}
-
 function describePlan(): string {
   const parts = [];
   if (values.target) parts.push(`driving ${values.target}`);
@@ -373,16 +373,18 @@ function printSummary(run: RunResult) {
       return {
         wiring, p50: median(all.map((a) => a.latencyMs.p50)), p99: median(all.map((a) => a.latencyMs.p99)),
         rps: median(cs.map((c) => c.driver.achievedRps)), cpu: median(cs.map((c) => c.cost.cpuSPer1kRequests)),
+        usd: median(cs.map((c) => c.bill?.usdPerMillionOrders).filter((x): x is number => typeof x === 'number')),
         procs: cs[0].processes, errors: all.reduce((t, a) => t + Object.values(a.errors).reduce((x, y) => x + y, 0), 0),
         ok: cs.every((c) => c.invariants.ok), lowerBound: all.some(isLowerBound),
       };
     });
     const mono = rows.find((r) => r.wiring === 'monolith');
     console.log(`${describeArrival(scenario)}; medians over ${trials} trial(s)`);
-    console.log('wiring            procs   p50 ms    p99 ms   ×mono p99   req/s   CPU s/1k req  ×mono CPU  errors  invariants');
+    console.log('wiring            procs   p50 ms    p99 ms   ×mono p99   req/s   CPU s/1k req  ×mono CPU  $/M orders  errors  invariants');
     for (const r of rows) {
-      console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${atLeast(r.p50.toFixed(2), r.lowerBound).padStart(9)}${atLeast(r.p99.toFixed(2), r.lowerBound).padStart(10)}${ratio(r.p99, mono?.p99).padStart(12)}${r.rps.toFixed(0).padStart(8)}${r.cpu.toFixed(3).padStart(15)}${ratio(r.cpu, mono?.cpu).padStart(11)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
+      console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${atLeast(r.p50.toFixed(2), r.lowerBound).padStart(9)}${atLeast(r.p99.toFixed(2), r.lowerBound).padStart(10)}${ratio(r.p99, mono?.p99).padStart(12)}${r.rps.toFixed(0).padStart(8)}${r.cpu.toFixed(3).padStart(15)}${ratio(r.cpu, mono?.cpu).padStart(11)}${(Number.isFinite(r.usd) ? r.usd.toFixed(2) : '—').padStart(12)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
     }
+    if (rows.some((r) => Number.isFinite(r.usd))) console.log(`  $/M orders: the measured use of every process and the database at ${prices.file}'s list prices (the bill of npm run advise: the report's cost table states its method)`);
     if (rows.some((r) => r.lowerBound)) console.log(`  ≥: over ${LOWER_BOUND_SHARE * 100} % of a trial's sends were dropped or timed out (counted in errors): the percentile is a lower bound`);
     const warnings = [...new Set(run.cells.flatMap((c) => c.driver.warnings.map((w) => `${c.wiring}: ${w}`)))];
     for (const w of warnings) console.log(`  ! ${w}`);

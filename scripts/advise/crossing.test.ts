@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crossing, crossingBytes, isEventEdge } from './crossing.js';
+import { crossing, isEventEdge } from './crossing.js';
+import { crossingBytes } from '../bench/bill-cell.js';
 import type { Cell } from '../../results/run.js';
 
 const edge = (from: string, to: string, calls: number) => ({ from, to, calls, transport: 'grpc', errors: 0, rttUs: { p50: 300, p99: 900 }, handlerUs: { p50: 100, p99: 200 }, overheadUs: { p50: 200, p99: 700 }, requestBytesMean: 100, responseBytesMean: 50 });

@@ -37,10 +37,3 @@ export function crossing(cell: Cell): Crossing {
     edges: edges.map(({ bytes: _bytes, ...e }) => e),
   };
 }
-
-/** Payload bytes that crossed a process boundary in the cell's measured window. */
-export function crossingBytes(cell: Cell): number {
-  const wiring = parseWiring(cell.wiring);
-  return cell.edges.filter((e) => groupOf(wiring, e.from).name !== groupOf(wiring, e.to).name)
-    .reduce((t, e) => t + e.calls * (e.requestBytesMean + e.responseBytesMean), 0);
-}

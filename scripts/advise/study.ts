@@ -1,6 +1,6 @@
 // Runs an extraction study: per link profile, the candidates interleaved with monolith trials
 // (plan.ts), then the greedy ladder in the order the candidates ranked, every cell a fresh start
-// (scripts/bench/cell.ts) and priced (results/bill.ts). Used by npm run advise and by its tests.
+// (scripts/bench/cell.ts) and priced (scripts/bench/bill-cell.ts). Used by npm run advise and by its tests.
 import type { CellDatabases } from '../../targets/db/cell-start.js';
 import type { Databases } from '../../targets/db/connect.js';
 import type { Toxiproxy } from '../../targets/wirings/toxiproxy.js';
@@ -8,12 +8,11 @@ import type { LinkProfile } from '../../scenarios/links.js';
 import type { PriceTable } from '../../scenarios/prices.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import type { CandidateResult, Ladder, StudyCell } from '../../results/advise.js';
-import { bill } from '../../results/bill.js';
+import { billCell } from '../bench/bill-cell.js';
 import { runCell, type DriveFn } from '../bench/cell.js';
 import { addsNothing, applyLink } from '../bench/link-profile.js';
 import type { PhaseProgress } from '../bench/progress.js';
 import { compare, ladders } from './compare.js';
-import { crossingBytes } from './crossing.js';
 import { candidateSlots, ladderSlots, type Slot } from './plan.js';
 
 export interface StudyOptions {
@@ -60,7 +59,7 @@ export async function runStudy(o: StudyOptions): Promise<Study> {
       onPhase: o.onPhase ?? (() => {}), onProgress: o.onProgress ?? (() => {}), onStop: o.onStop,
       ...(applied && { link: { applied, toxiproxy: o.toxiproxy! } }),
     });
-    const study: StudyCell = { ...cell, role: slot.role, link: link.name, extracted: slot.extracted, bill: priced(cell, link, o.prices) };
+    const study: StudyCell = { ...cell, role: slot.role, link: link.name, extracted: slot.extracted, bill: billCell(cell, link.transfer, o.prices) };
     cells.push(study);
     o.onMeasured?.(study, slot);
   };
@@ -72,16 +71,4 @@ export async function runStudy(o: StudyOptions): Promise<Study> {
   }
   const candidates = compare(cells, o.confidence);
   return { cells, candidates, ladders: o.ladder ? ladders(cells, candidates) : [] };
-}
-
-function priced(cell: Omit<StudyCell, 'role' | 'link' | 'extracted' | 'bill'>, link: LinkProfile, prices: PriceTable) {
-  const requests = cell.driver.workflows.find((w) => w.workflow === 'all')?.latencyMs.count ?? cell.driver.sent;
-  return bill({
-    durationS: cell.driver.durationS,
-    orders: cell.driver.workflows.find((w) => w.workflow === 'checkout')?.ok ?? 0,
-    processes: cell.cost.perProcess ?? [],
-    dbCpuS: cell.cost.dbCpuSPer1kRequests === null ? null : (cell.cost.dbCpuSPer1kRequests * requests) / 1000,
-    crossingBytes: crossingBytes(cell),
-    transfer: link.transfer,
-  }, prices);
 }

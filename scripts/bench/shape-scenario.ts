@@ -33,3 +33,10 @@ export function shapeScenario(s: Scenario, o: ShapeOptions): { scenario: Scenari
   const durations = `measured ${from(durationS, s.durationS, o.durationS !== undefined, profileDurationS)}, warm-up ${from(warmupS, s.warmupS, false, profileWarmupS)}${source}`;
   return { scenario: { ...s, arrival, durationS, warmupS }, durations };
 }
+
+/** "50 req/s constant, 20 s measured after 5 s warm-up": the load as the console states it. */
+export function describeArrival(s: Scenario): string {
+  const a = s.arrival;
+  const what = a.model === 'constant' ? `${a.rateRps} req/s constant` : a.model === 'ramp' ? `ramp ${a.startRps}→${a.stages.map((x) => x.targetRps).join('→')} req/s` : `closed, ${a.concurrency} in flight`;
+  return `${what}, ${s.durationS} s measured after ${s.warmupS} s warm-up`;
+}
