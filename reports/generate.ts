@@ -31,8 +31,7 @@ export function generateReports(inputs: string[], reportsDir = DEFAULT_REPORTS_D
   for (const p of pages) write(path.join(p.dir, 'index.html'), p.html);
   const comparisonFile = path.join(reportsDir, COMPARISON_DIR, 'index.html');
   if (comparison) write(comparisonFile, comparison);
-  const listing = path.join(reportsDir, 'index.html');
-  write(listing, listingPage(readSummaries(reportsDir), fs.existsSync(comparisonFile) ? `${COMPARISON_DIR}/index.html` : undefined));
+  const listing = writeListing(reportsDir);
   return { runPages: pages.map((p) => path.join(p.dir, 'index.html')), comparison: comparison ? comparisonFile : undefined, listing };
 }
 
@@ -60,9 +59,16 @@ export function generateAdvisePage(adviseFile: string, reportsDir = DEFAULT_REPO
   }
   const file = path.join(reportsDir, advise.runId, 'index.html');
   write(file, html);
-  const comparisonFile = path.join(reportsDir, COMPARISON_DIR, 'index.html');
-  write(path.join(reportsDir, 'index.html'), listingPage(readSummaries(reportsDir), fs.existsSync(comparisonFile) ? `${COMPARISON_DIR}/index.html` : undefined));
+  writeListing(reportsDir);
   return file;
+}
+
+/** reports/index.html: every page in the folder, and the comparison page when one is there. */
+function writeListing(reportsDir: string): string {
+  const listing = path.join(reportsDir, 'index.html');
+  const comparison = fs.existsSync(path.join(reportsDir, COMPARISON_DIR, 'index.html')) ? `${COMPARISON_DIR}/index.html` : undefined;
+  write(listing, listingPage(readSummaries(reportsDir), comparison));
+  return listing;
 }
 
 function write(file: string, text: string) {

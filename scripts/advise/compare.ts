@@ -40,8 +40,7 @@ export function compare(cells: StudyCell[], confidence: number): CandidateResult
         p50Ms: delta(p50(w)), p99Ms: delta(p99(w)),
         samples: { monolith: sum(pairs.flatMap((p) => p.monolith), (c) => workflow(c, w)?.latencyMs.count), candidate: sum(own.map((o) => o.c), (c) => workflow(c, w)?.latencyMs.count) },
       }));
-      const bills = (cs: StudyCell[]) => median(cs.map((c) => c.bill.usdPerMillionOrders).filter((x): x is number => x !== null));
-      const usd = { monolith: bills(pairs.flatMap((p) => p.monolith)), candidate: bills(own.map((o) => o.c)) };
+      const usd = { monolith: medianBill(pairs.flatMap((p) => p.monolith)), candidate: medianBill(own.map((o) => o.c)) };
       const crossings = own.map((o) => crossing(o.c));
       const r = {
         service, link, wiring: own[0].c.wiring, workflows,
@@ -135,7 +134,7 @@ export function ladders(cells: StudyCell[], candidates: CandidateResult[]): Ladd
       all: { p50Ms: med(cs, p50('all')), p99Ms: med(cs, p99('all')) },
       cpuSPer1kRequests: med(cs, cpuOf), rssMb: med(cs, rssOf),
       coresBusy: Math.round(med(cs, (c) => (cpuOf(c)! * c.driver.achievedRps) / 1000) * 100) / 100,
-      usdPerMillionOrders: median(cs.map((c) => c.bill.usdPerMillionOrders).filter((x): x is number => x !== null)),
+      usdPerMillionOrders: medianBill(cs),
       invariantsOk: cs.every((c) => c.invariants.ok),
     });
     const steps: LadderStep[] = [at(cells.filter((c) => c.link === link && c.role === 'monolith'), null)];
@@ -152,5 +151,6 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && b.every((
 const valid = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x) && x > 0;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const med = (cs: StudyCell[], m: Measure) => median(cs.map(m).filter(valid));
+const medianBill = (cs: StudyCell[]) => median(cs.map((c) => c.bill.usdPerMillionOrders).filter((x): x is number => x !== null));
 const sum = (cs: StudyCell[], m: Measure) => cs.reduce((t, c) => t + (m(c) ?? 0), 0);
 const sign = (x: number) => (x < 0 ? '−' : '+');
