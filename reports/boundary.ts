@@ -5,7 +5,7 @@ import type { EdgeResult, RunResult } from '../results/run.js';
 import { median } from './format.js';
 import { cellsOf, wiringsOf } from './summary.js';
 
-/** The checkout path in call order (DESIGN.md): the gateway's calls, then checkout.confirm's. */
+/** The checkout path in call order (docs/design.md): the gateway's calls, then checkout.confirm's. */
 const PATH_ORDER = ['gateway>auth', 'gateway>customer', 'gateway>checkout', 'checkout>catalog', 'checkout>pricing', 'checkout>promotion',
   'checkout>location', 'checkout>shipping', 'checkout>warehouse', 'checkout>payment', 'checkout>order'];
 
@@ -43,7 +43,7 @@ export function checkoutBoundaries(run: RunResult): BoundaryPoint[] {
   });
 }
 
-/** Issue 11: splitbench's per-hop overhead should stay within this multiple of a bare chain's. */
+/** Splitbench's per-hop overhead should stay within this multiple of a bare chain's: the kit may add little on top of the transport. */
 export const FLOOR_GOAL = 1.2;
 
 export interface FloorRatio {

@@ -10,8 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readRun, RunFileError } from '../results/run-file.js';
 import type { RunResult } from '../results/run.js';
 import { FLOOR_GOAL, floorRatios, onCheckoutPath } from './boundary.js';
+import { ESTIMATES_ARTICLE } from './estimates.js';
 import { median } from './format.js';
 import { generateReports } from './generate.js';
+import { esc } from './html.js';
 import { runPage } from './run-page.js';
 import { spectrum } from './spectrum.js';
 import { tailRows } from './tail-amplification.js';
@@ -102,6 +104,9 @@ describe('report page from the fixture', () => {
     expect(ids).toEqual(['verdict', 'cost', 'events', 'spectrum', 'load', 'boundaries', 'estimates', 'tail', 'method']);
     expect(page.html).toContain('Estimates, not measurements');
     expect(page.html).toContain('“100–500 µs”');
+    // The source is the article itself, cited so a reader can find it without this repository.
+    const note = page.html.match(/<section id="estimates">.*?<p class="note">(Estimates, not measurements[^<]*)<\/p>/s)![1];
+    for (const part of Object.values(ESTIMATES_ARTICLE)) expect(note).toContain(esc(part));
     expect(page.html).toContain('SYNTHETIC TEST DATA');
     expect(page.html.indexOf('Synthetic test data</strong>')).toBeLessThan(page.html.indexOf('<section id="verdict">'));
   });

@@ -36,7 +36,7 @@ const FLOOR_METHOD = 'Method: beside each remote wiring, a bare chain (scripts/b
   'like the wiring: the caller\'s round trip − the callee\'s handler time, which the callee sends back. Per hop = the mean over the path\'s remote hops of each hop\'s overhead p50 ' +
   '(for the wiring, the median over trials first); the ratio is what splitbench adds per hop on top of the transport.';
 
-/** Splitbench's per-hop overhead ÷ the bare chain's at the same placement and transport (issue 11). */
+/** Splitbench's per-hop overhead ÷ the bare chain's at the same placement and transport: what the kit adds per hop. */
 function floorBlock(run: RunResult): string {
   const rows = floorRatios(run);
   const title = `<h3>The kit's own cost: per-hop overhead ÷ a bare chain's (goal ≤ ${FLOOR_GOAL}×)</h3>`;

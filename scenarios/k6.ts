@@ -1,4 +1,4 @@
-// The same scenario definitions, rendered as a self-contained k6 script (DESIGN.md, "k6"): arrival-rate
+// The same scenario definitions, rendered as a self-contained k6 script (docs/design.md, "k6"): arrival-rate
 // executors for the open model, a warm-up scenario whose metrics are excluded, the workflow mix as a
 // deterministic weighted choice, requests built exactly as scenarios/requests.ts builds them, thresholds
 // from the scenario's SLOs plus a guard on dropped_iterations, and handleSummary writing the summary

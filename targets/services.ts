@@ -1,7 +1,7 @@
 // The one list of the services. Everything else — domains and their databases, placements, schemas to
 // migrate, the .proto files, who consumes which event — is derived from it (kit/service-list.ts). A
 // service's domain is its contract's (splitbench.<domain>.<Service>). The order is the topology table's
-// (DESIGN.md): it orders the domain databases, and so docker-compose.yml's ports.
+// (docs/design.md): it orders the domain databases, and so docker-compose.yml's ports.
 import { serviceList } from './kit/service-list.js';
 import checkout from './domains/commerce/checkout/index.js';
 import order from './domains/commerce/order/index.js';

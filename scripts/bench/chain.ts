@@ -1,4 +1,4 @@
-// The bare chain (issue 11, item 6): one process per group of a wiring's placement, forwarding a
+// The bare chain (the floor under splitbench's own cost): one process per group of a wiring's placement, forwarding a
 // checkout-shaped request along the checkout path over the wiring's transport — no contracts,
 // envelope, validation, ctx or database. Driven at the same open-model rate as the wiring, its
 // per-hop overhead (rtt − handler) is the floor that says how much of the wiring's is splitbench's.

@@ -1,6 +1,6 @@
-// Micro benchmarks (DESIGN.md, "Measurement": Micro): one hop of each transport with a do-nothing
+// Micro benchmarks (docs/design.md, "Measurement": Micro): one hop of each transport with a do-nothing
 // handler, serialization alone, one database round trip — the measured version of the estimates
-// table in MISSION_NOTES.md. One call in flight throughout: these are floors, not capacities.
+// table (docs/sources.md). One call in flight throughout: these are floors, not capacities.
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { Bench, type Fn } from 'tinybench';
@@ -74,7 +74,7 @@ async function remoteHop(transport: string, measure: Measure): Promise<TimedMicr
   let close = async () => {};
   try {
     const remote = await loadTransport(transport);
-    // One connection and one request in flight: the floor the MISSION_NOTES table measured.
+    // One connection and one request in flight: how the floors in docs/sources.md were measured.
     const peer = remote.dial(`127.0.0.1:${server.port}`, { connections: 1 });
     close = () => peer.close();
     const stub = remoteStub(Echo, peer, remote.name, new HopRecorder());

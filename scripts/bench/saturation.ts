@@ -1,6 +1,6 @@
 // Saturation: autocannon as a closed model (`connections` requests always in flight, each sent when
 // the previous one answered) finds how many requests per second a wiring completes at most. No rate
-// is set, so autocannon's coordinated-omission correction (wrong for any rate: MISSION_NOTES.md) never
+// is set, so autocannon's coordinated-omission correction (wrong for any rate: docs/sources.md) never
 // applies. Its own latencies are whole milliseconds; ours come from each response's hrtime duration
 // into a µs HdrHistogram.
 import autocannon from 'autocannon';

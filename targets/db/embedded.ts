@@ -22,7 +22,7 @@ export interface EmbeddedDatabase { urls: DbUrls; adminUrl: string; port: number
 
 const USER = 'splitbench';
 const PASSWORD = 'splitbench';
-/** 21 service pools per wiring, plus the relay and the invariant checker, must fit (MISSION_NOTES.md). */
+/** 21 service pools per wiring, plus the relay and the invariant checker, must fit: Postgres's default of 100 does not. */
 export const MAX_CONNECTIONS = 400;
 /** Server settings of every Postgres the suite runs: this one, and the per-domain servers of docker-compose.yml and Kubernetes. */
 export const SERVER_SETTINGS = [`max_connections=${MAX_CONNECTIONS}`, 'shared_buffers=256MB'];

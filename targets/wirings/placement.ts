@@ -11,7 +11,7 @@ export type LocalCall = 'direct' | 'copy' | 'loopback';
 export interface Group { name: string; services: string[]; }
 export interface Wiring { name: string; transport: Transport; local: LocalCall; groups: Group[]; }
 
-/** What `npm run bench` runs unless told otherwise (DESIGN.md: the five headline wirings). */
+/** What `npm run bench` runs unless told otherwise (docs/design.md: the five headline wirings). */
 export const HEADLINE_WIRINGS = ['monolith', 'domains/http', 'domains/grpc', 'services/http', 'services/grpc'];
 /** Every 6- and 21-process wiring of every transport, beside the monolith: what compose and Kubernetes deploy. */
 export const DEPLOYED_WIRINGS = ['monolith', ...['domains', 'services'].flatMap((t) => REMOTE_TRANSPORT_NAMES.map((r) => `${t}/${r}`))];
