@@ -74,7 +74,7 @@ async function remoteHop(transport: string, measure: Measure): Promise<TimedMicr
   let close = async () => {};
   try {
     const remote = await loadTransport(transport);
-    // One connection and one request in flight: how the floors in docs/sources.md were measured.
+    // One connection and one request in flight: the hop's floor, free of queueing, as the estimates are per call.
     const peer = remote.dial(`127.0.0.1:${server.port}`, { connections: 1 });
     close = () => peer.close();
     const stub = remoteStub(Echo, peer, remote.name, new HopRecorder());
