@@ -51,8 +51,14 @@ const one = async (domain: string, sql: string, values: unknown[]) => {
 };
 
 /** A statement of the wiring waits on the test's lock: the saga stands right after its pivot. */
-const blockedOnLock = () => until('a statement blocked on the order table', async () =>
-  ((await one('commerce', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`, [])).n > 0 ? true : undefined));
+const blockedOnLock = (sent: Promise<unknown>) => {
+  let answered = false;
+  void sent.finally(() => { answered = true; });
+  return until('a statement blocked on the order table', async () => {
+    if (answered) throw new Error('the request was answered before it reached the order table');
+    return (await one('commerce', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`, [])).n > 0 ? true : undefined;
+  }, 20_000);
+};
 
 /**
  * A SIGKILLed process's statement keeps waiting on the lock: Postgres only notices a dead client when it
@@ -102,6 +108,8 @@ for (const name of MATRIX_WIRINGS) {
       await prepareDatabases(dbUrls, SERVICES, SIZE);
       wiring = await startWiring({ wiring: name, dbUrls });
       client = frontDoorClient(wiring.gatewayUrl);
+      // Warm: every connection on the checkout path open, so the pre-pivot steps fit a short deadline.
+      expect((await client.send(checkoutRequest(0, SIZE, 'warm'))).status).toBe(201);
     });
 
     afterAll(async () => {
@@ -117,8 +125,8 @@ for (const name of MATRIX_WIRINGS) {
       const lock = await blockOrderWrites();
       let answer: Answer;
       try {
-        const sent = client.send(r, { 'x-timeout-ms': '1500' });
-        await blockedOnLock();
+        const sent = client.send(r, { 'x-timeout-ms': '3000' });
+        await blockedOnLock(sent);
         answer = await sent;
       } finally {
         await lock.release();
@@ -135,7 +143,7 @@ for (const name of MATRIX_WIRINGS) {
       const lock = await blockOrderWrites();
       try {
         const sent = client.send(r, { 'x-timeout-ms': '30000' }).catch(() => undefined);
-        await blockedOnLock();
+        await blockedOnLock(sent);
         for (const pid of wiring.pids) pids.add(pid);
         const restart = wiring.kill(groupOf(wiring.wiring, 'checkout').name);
         await until('the killed process to be gone', async () => (wiring.exits().length > 0 ? true : undefined));
@@ -150,13 +158,13 @@ for (const name of MATRIX_WIRINGS) {
       outcomes.killed = await expectPlacedOrVoided(() => client.send(r), 2, 'killed');
     });
 
-    if (groupOf(parseWiring(name), 'order') !== groupOf(parseWiring(name), 'checkout')) {
+    if (groupOf(parseWiring(name), 'order').name !== groupOf(parseWiring(name), 'checkout').name) {
       it('the process running order is killed while it creates the order: checkout still places it', async () => {
         const r = checkoutRequest(3, SIZE, 'order-killed');
         const lock = await blockOrderWrites();
         try {
           const sent = client.send(r, { 'x-timeout-ms': '2000' });
-          await blockedOnLock();
+          await blockedOnLock(sent);
           const exited = wiring.exits().length;
           const restart = wiring.kill(groupOf(wiring.wiring, 'order').name);
           await until('the killed process to be gone', async () => (wiring.exits().length > exited ? true : undefined));
@@ -183,7 +191,7 @@ for (const name of MATRIX_WIRINGS) {
       const lock = await blockOrderWrites();
       try {
         const sent = client.send(ret, { 'x-timeout-ms': '1500' });
-        await blockedOnLock();
+        await blockedOnLock(sent);
         await sent;
       } finally {
         await lock.release();
