@@ -16,13 +16,13 @@ import { startWiring } from '../targets/wirings/supervisor.js';
 import { args, fail, intFlag, log, onShutdown } from './cli.js';
 import { closedLoop } from './closed-loop.js';
 
-const USAGE = `usage: npm run saga-check -- [--wiring services/grpc] [--warmup 30] [--checkouts 900] [--concurrency 12] [--db embedded]
+const USAGE = `usage: npm run saga-check -- [--wiring services/grpc] [--warmup 30] [--checkouts 900] [--concurrency 12] [--timeout-ms 15-45] [--db embedded]
   wirings: any of npm run serve's, or ${EXTRACT_HELP}
   database: ${DB_HELP}
   exit 0 when every invariant holds after the run, 1 when one is broken, 2 for a bad flag`;
 const { values } = args({
   wiring: { type: 'string', default: 'services/grpc' }, warmup: { type: 'string' }, checkouts: { type: 'string' },
-  concurrency: { type: 'string' }, db: { type: 'string', default: 'embedded' },
+  concurrency: { type: 'string' }, 'timeout-ms': { type: 'string', default: '15-45' }, db: { type: 'string', default: 'embedded' },
 }, USAGE);
 if (values.help) { console.log(USAGE); process.exit(0); }
 try { parseWiring(values.wiring!); } catch (e) { fail(`--wiring: ${(e as Error).message}`, 2); }
@@ -30,7 +30,7 @@ const warmup = intFlag(values.warmup, 'warmup', 30, 0);
 const checkouts = intFlag(values.checkouts, 'checkouts', 900);
 const concurrency = intFlag(values.concurrency, 'concurrency', 12);
 /** The deadlines: spread over the whole checkout path, from before the reservation to after the order. */
-const TIMEOUT_MS = { min: 15, max: 45 };
+const TIMEOUT_MS = timeoutRange(values['timeout-ms']!);
 const timeoutOf = (n: number) => TIMEOUT_MS.min + ((n * 7_919) % (TIMEOUT_MS.max - TIMEOUT_MS.min + 1));
 /** Sagas past their pivot keep going after their caller gave up: how long they may take to settle. */
 const SETTLE_WAIT_MS = 120_000;
@@ -75,7 +75,10 @@ try {
   const report = await checkInvariants(db.urls, SERVICES);
 
   console.log(`\n${values.wiring}: warm-up ${JSON.stringify(warm)}; ${checkouts} checkouts in ${seconds(loadMs)}: ${JSON.stringify(load)}`);
-  console.log(`sagas still in flight after ${seconds(SETTLE_WAIT_MS)}: ${unsettled}; relay ${report.outbox?.state ?? 'unknown'}`);
+  const pivots = await pastThePivot(db.urls.commerce);
+  console.log(`past the pivot (load only): ${pivots.authorized} authorizations, ${pivots.placed} orders placed, ${pivots.voided} voided; `
+    + `sagas unsettled after waiting (up to ${seconds(SETTLE_WAIT_MS)}): ${unsettled}; relay ${report.outbox?.state ?? 'unknown'}`);
+  if (pivots.authorized === 0) console.log(`warning: no checkout of the load reached its authorization: the deadlines are too short for this machine (try --timeout-ms 30-90)`);
   for (const c of report.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
   console.log(`saga-check ${values.wiring}: ${report.ok ? 'OK' : 'BROKEN'} in ${seconds(Date.now() - began)}`);
   clearInterval(progress);
@@ -83,6 +86,28 @@ try {
 } catch (e) {
   log(`error: ${(e as Error).message}`);
   await shutdown.run(1);
+}
+
+/** "15-45": the range of x-timeout-ms; exit 2 naming the flag otherwise. */
+function timeoutRange(text: string): { min: number; max: number } {
+  const m = /^(\d+)-(\d+)$/.exec(text);
+  const [min, max] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(min >= 1 && max >= min && max <= 60_000)) fail(`--timeout-ms "${text}": expected <min>-<max> milliseconds, 1 ≤ min ≤ max ≤ 60000, e.g. 15-45`, 2);
+  return { min, max };
+}
+
+/** How many of the load's checkouts got past the pivot, and how they ended. */
+async function pastThePivot(commerceUrl: string) {
+  const c = new pg.Client({ connectionString: commerceUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query(`SELECT count(*)::int AS authorized, count(*) FILTER (WHERE stage = 'PLACED')::int AS placed,
+                                           count(*) FILTER (WHERE stage = 'VOIDED')::int AS voided
+                                    FROM checkout.attempts WHERE idempotency_key LIKE 'saga-checkout-%' AND stage IS NOT NULL`);
+    return rows[0] as { authorized: number; placed: number; voided: number };
+  } finally {
+    await c.end();
+  }
 }
 
 /** Waits until no checkout attempt or return is still PENDING; answers how many are, at the end. */

@@ -138,45 +138,38 @@ for (const name of MATRIX_WIRINGS) {
       expect(outcomes.deadline).toBe('placed');
     });
 
-    it('the process running checkout is killed right after the authorization: it finishes or voids when it starts again', async () => {
-      const r = checkoutRequest(2, SIZE, 'killed');
+    /**
+     * Checkout n blocked right after its authorization, the process hosting `service` SIGKILLed and
+     * started again, then the lock released: how the saga ended, once settled, with every invariant held.
+     */
+    async function killWhileBlocked(n: number, tag: string, service: string, timeoutMs: number) {
+      const r = checkoutRequest(n, SIZE, tag);
       const lock = await blockOrderWrites();
       try {
-        const sent = client.send(r, { 'x-timeout-ms': '30000' }).catch(() => undefined);
+        const sent = client.send(r, { 'x-timeout-ms': String(timeoutMs) }).catch(() => undefined);
         await blockedOnLock(sent);
         for (const pid of wiring.pids) pids.add(pid);
-        const restart = wiring.kill(groupOf(wiring.wiring, 'checkout').name);
-        await until('the killed process to be gone', async () => (wiring.exits().length > 0 ? true : undefined));
+        const exited = wiring.exits().length;
+        const restart = wiring.kill(groupOf(wiring.wiring, service).name);
+        await until('the killed process to be gone', async () => (wiring.exits().length > exited ? true : undefined));
         await endLockWaiters();
         await restart;
         await sent;
       } finally {
         await lock.release();
       }
-      await settled(2, 'killed');
+      await settled(n, tag);
       await expectInvariants();
-      outcomes.killed = await expectPlacedOrVoided(() => client.send(r), 2, 'killed');
+      return expectPlacedOrVoided(() => client.send(r), n, tag);
+    }
+
+    it('the process running checkout is killed right after the authorization: it finishes or voids when it starts again', async () => {
+      outcomes.killed = await killWhileBlocked(2, 'killed', 'checkout', 30_000);
     });
 
     if (groupOf(parseWiring(name), 'order').name !== groupOf(parseWiring(name), 'checkout').name) {
-      it('the process running order is killed while it creates the order: checkout still places it', async () => {
-        const r = checkoutRequest(3, SIZE, 'order-killed');
-        const lock = await blockOrderWrites();
-        try {
-          const sent = client.send(r, { 'x-timeout-ms': '2000' });
-          await blockedOnLock(sent);
-          const exited = wiring.exits().length;
-          const restart = wiring.kill(groupOf(wiring.wiring, 'order').name);
-          await until('the killed process to be gone', async () => (wiring.exits().length > exited ? true : undefined));
-          await endLockWaiters();
-          await restart;
-          await sent;
-        } finally {
-          await lock.release();
-        }
-        await settled(3, 'order-killed');
-        await expectInvariants();
-        outcomes.orderKilled = await expectPlacedOrVoided(() => client.send(r), 3, 'order-killed');
+      it('the process running order is killed while it creates the order: checkout finishes or voids', async () => {
+        outcomes.orderKilled = await killWhileBlocked(3, 'order-killed', 'order', 2_000);
       });
     }
 

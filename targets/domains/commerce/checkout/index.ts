@@ -20,7 +20,6 @@ import * as schema from './schema.js';
 const sha256hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const INT32_MAX = 2_147_483_647;
 
-
 const Response = Checkout.methods.confirm.output;
 
 /** Past the pivot: each step on its own deadline, retried, for about 20 s before the saga compensates. */
@@ -128,25 +127,27 @@ export default implement(
     loop('saga-recovery', RECOVERY_INTERVAL_MS, recover);
 
     /**
-     * Before the pivot a failure is undone here: stock released, and an authorization whose answer was
-     * lost voided once the payment service is past the request's deadline (it cannot authorize later).
-     * The attempt records the answer (a business error) or is forgotten, so a retry starts afresh.
+     * Before the pivot a failure is undone here: the reservation released, and an authorization whose
+     * answer was lost voided. A lost answer is settled only once the callee is past the request's
+     * deadline (it can no longer commit then): the reservation is then found by its order, the
+     * authorization by its key. The attempt records the answer (a business error) or is forgotten, so
+     * a retry starts afresh; it stays PENDING until then.
      */
     async function undo(req: In<typeof Checkout.methods.confirm>, orderId: string, step: Step, reservationId: string, err: unknown, ctx: Ctx) {
       const { customerId, idempotencyKey } = req;
-      const after = detached(ctx, BACKWARD.attemptMs);
+      const lost = (step === 'reserve' || step === 'authorize') && !isBusiness(err);
       let voided = false;
       try {
-        if (step === 'authorize' && !isBusiness(err)) {
-          await new Promise((r) => setTimeout(r, Math.max(0, remainingMs(ctx)) + LATE_ANSWER_MS));
+        if (lost) await new Promise((r) => setTimeout(r, Math.max(0, remainingMs(ctx)) + LATE_ANSWER_MS));
+        if (lost && step === 'authorize') {
           voided = (await persist(ctx, BACKWARD, isBusiness, (c) => deps.payment.void({ idempotencyKey: paymentKeyFor(orderId) }, c))).status === 'VOIDED';
         }
-        // A reservation whose answer was lost: reserve is idempotent per order, so asking again finds it.
-        if (step === 'reserve' && !isBusiness(err)) reservationId = (await deps.warehouse.reserve({ orderId, lines: req.lines }, after)).reservationId;
         if (reservationId) await persist(ctx, BACKWARD, isBusiness, (c) => deps.warehouse.release({ reservationId }, c));
+        else if (lost) await persist(ctx, BACKWARD, isBusiness, (c) => deps.warehouse.releaseOrder({ orderId }, c));
       } catch (e) {
         console.error(`checkout: undoing ${orderId} failed: ${(e as Error).message}`);
       }
+      const after = detached(ctx, BACKWARD.attemptMs);
       // A business error is this key's answer; anything else may pass on retry, which is safe because every
       // step is idempotent by the ids derived from the key. A voided payment burns the key: it says so.
       const answer = voided ? cancelled(orderId, idempotencyKey) : isBusiness(err) ? err : undefined;
@@ -223,7 +224,9 @@ export default implement(
           }, detached(ctx, BACKWARD.attemptMs));
         } catch (err) {
           // Recording the pivot failed: the authorization stands with no record of it; void it as a lost answer would be.
-          throw await undo(req, orderId, step === 'pivot' ? 'authorize' : step, reservationId, step === 'pivot' ? unrecorded(err) : err, ctx);
+          const undone = undo(req, orderId, step === 'pivot' ? 'authorize' : step, reservationId, step === 'pivot' ? unrecorded(err) : err, ctx);
+          // The caller waits for the undo no longer than its own deadline.
+          throw await raceDeadline(undone, ctx, () => err);
         }
 
         // Past the pivot the saga runs on its own deadlines; the caller waits for it no longer than its own.
