@@ -58,7 +58,9 @@ try {
   shutdown.add(() => pool.close());
 
   enter(`warm-up (${warmup} checkouts)`);
-  const warm = await closedLoop(pool, warmup, concurrency, (n) => checkoutRequest(n, DEFAULT_SEED, 'saga-warmup'));
+  const warmMs: number[] = [];
+  const warm = await closedLoop(pool, warmup, concurrency, (n) => checkoutRequest(n, DEFAULT_SEED, 'saga-warmup'), (_n, _a, ms) => warmMs.push(ms));
+  const warmMedianMs = warmMs.sort((a, b) => a - b)[Math.floor(warmMs.length / 2)] ?? NaN;
   const loadBegan = Date.now();
   let done = 0;
   enter(`${checkouts} checkouts, x-timeout-ms ${TIMEOUT_MS.min}–${TIMEOUT_MS.max}, ${concurrency} in flight`,
@@ -74,7 +76,7 @@ try {
   enter('waiting for the relay to drain, then the invariants', () => 'at most 120 s');
   const report = await checkInvariants(db.urls, SERVICES);
 
-  console.log(`\n${values.wiring}: warm-up ${JSON.stringify(warm)}; ${checkouts} checkouts in ${seconds(loadMs)}: ${JSON.stringify(load)}`);
+  console.log(`\n${values.wiring}: warm-up ${JSON.stringify(warm)}, median ${warmMedianMs.toFixed(1)} ms; ${checkouts} checkouts in ${seconds(loadMs)}: ${JSON.stringify(load)}`);
   const pivots = await pastThePivot(db.urls.commerce);
   console.log(`past the pivot (load only): ${pivots.authorized} authorizations, ${pivots.placed} orders placed, ${pivots.voided} voided; `
     + `sagas unsettled after waiting (up to ${seconds(SETTLE_WAIT_MS)}): ${unsettled}; relay ${report.outbox?.state ?? 'unknown'}`);
