@@ -80,7 +80,7 @@ try {
   const pivots = await pastThePivot(db.urls.commerce);
   console.log(`past the pivot (load only): ${pivots.authorized} authorizations, ${pivots.placed} orders placed, ${pivots.voided} voided; `
     + `sagas unsettled after waiting (up to ${seconds(SETTLE_WAIT_MS)}): ${unsettled}; relay ${report.outbox?.state ?? 'unknown'}`);
-  if (pivots.authorized === 0) console.log(`warning: no checkout of the load reached its authorization: the deadlines are too short for this machine (try --timeout-ms 30-90)`);
+  if (pivots.authorized === 0) console.log(`warning: no checkout of the load reached its authorization: the deadlines are too short for this machine now (its warm-up median was ${warmMedianMs.toFixed(0)} ms: try --timeout-ms ${Math.max(1, Math.round(warmMedianMs / 10))}-${Math.round(warmMedianMs * 0.7)})`);
   for (const c of report.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
   console.log(`saga-check ${values.wiring}: ${report.ok ? 'OK' : 'BROKEN'} in ${seconds(Date.now() - began)}`);
   clearInterval(progress);
