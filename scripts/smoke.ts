@@ -3,7 +3,7 @@
 // this process — a smoke signal, not the benchmark's open-model measurement.
 import os from 'node:os';
 import { Pool } from 'undici';
-import { customerOfCheckout, checkoutRequest, returnRequest, type FrontDoorRequest } from '../scenarios/requests.js';
+import { customerOfCheckout, checkoutRequest, returnRequest } from '../scenarios/requests.js';
 import { DB_HELP, openDatabases } from '../targets/db/connect.js';
 import { describeInvariants } from '../targets/db/invariant-report.js';
 import { checkInvariants } from '../targets/db/invariants.js';
@@ -13,6 +13,7 @@ import { SERVICES } from '../targets/services.js';
 import { HEADLINE_WIRINGS } from '../targets/wirings/placement.js';
 import { startWiring } from '../targets/wirings/supervisor.js';
 import { args, intFlag, log, onShutdown } from './cli.js';
+import { closedLoop, send } from './closed-loop.js';
 
 const USAGE = `usage: npm run smoke -- [--wirings a,b] [--checkouts 200] [--concurrency 4] [--db embedded]\n  ${DB_HELP}`;
 const { values } = args({
@@ -44,19 +45,13 @@ try {
       const latenciesMs: number[] = [];
       const counts = { ok: 0, declined: 0, failed: 0, returns: 0 };
       const placed: { orderId: string; n: number }[] = [];
-      let next = 0;
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < checkouts) {
-          const n = next++;
-          const t0 = process.hrtime.bigint();
-          const res = await send(pool, checkoutRequest(n, size, 'smoke'));
-          latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          if (res.status === 201) { counts.ok++; placed.push({ orderId: res.json.orderId, n }); }
-          else if (res.status === 402) counts.declined++;
-          else { counts.failed++; if (counts.failed <= 3) log(`  checkout ${n}: ${res.status} ${JSON.stringify(res.json)}`); }
-          if (n % 50 === 49) log(`  ${name}: ${n + 1}/${checkouts} checkouts`);
-        }
-      }));
+      await closedLoop(pool, checkouts, concurrency, (n) => checkoutRequest(n, size, 'smoke'), (n, res, ms) => {
+        latenciesMs.push(ms);
+        if (res.status === 201) { counts.ok++; placed.push({ orderId: res.json.orderId, n }); }
+        else if (res.status === 402) counts.declined++;
+        else { counts.failed++; if (counts.failed <= 3) log(`  checkout ${n}: ${res.status} ${JSON.stringify(res.json)}`); }
+        if (n % 50 === 49) log(`  ${name}: ${n + 1}/${checkouts} checkouts`);
+      });
       for (const { orderId, n } of placed.slice(0, 10)) {
         const res = await send(pool, returnRequest(orderId, customerOfCheckout(n, size), 'smoke'));
         if (res.status === 201) counts.returns++; else { counts.failed++; log(`  return ${orderId}: ${res.status} ${JSON.stringify(res.json)}`); }
@@ -77,11 +72,6 @@ try {
 } catch (e) {
   log(`error: ${(e as Error).message}`);
   await shutdown.run(1);
-}
-
-async function send(pool: Pool, r: FrontDoorRequest) {
-  const res = await pool.request({ path: r.path, method: r.method, headers: r.headers, body: r.body });
-  return { status: res.statusCode, json: (await res.body.json()) as any };
 }
 
 /** Nearest-rank percentile of sorted samples. */

@@ -99,4 +99,21 @@ describe('checkInvariants', () => {
     const r = await checkInvariants(dbUrls, SERVICES, { maxWaitMs: 0 });
     expect(r.checks.find((c) => c.name === 'no authorized payment without an order')).toMatchObject({ ok: false, detail: expect.stringContaining('pay-lost for ord-lost') });
   });
+
+  it('a saga stopped half way: an order on a voided payment, stock held for no order, a refund whose order is not REFUNDED', async () => {
+    await commerce.query(`INSERT INTO payment.payments (payment_id, order_id, customer_id, amount_cents, currency, status, fraud_score, decline_reason, idempotency_key)
+      VALUES ('pay-v', 'ord-v', 'cust-00001', 1000, 'USD', 'VOIDED', 0, '', 'chk-ord-v'), ('pay-r', 'ord-r', 'cust-00001', 1000, 'USD', 'AUTHORIZED', 0, '', 'chk-ord-r')`);
+    await commerce.query(`INSERT INTO "order".orders (order_id, customer_id, status, currency, subtotal_cents, discount_cents, tax_cents, shipping_cents, total_cents, payment_id, reservation_id, zone, weight_grams)
+      VALUES ('ord-v', 'cust-00001', 'PAID', 'USD', 1000, 0, 0, 0, 1000, 'pay-v', 'res-v', 'Z1', 1), ('ord-r', 'cust-00001', 'PAID', 'USD', 1000, 0, 0, 0, 1000, 'pay-r', 'res-r', 'Z1', 1)`);
+    await commerce.query(`INSERT INTO payment.refunds (refund_id, payment_id, amount_cents, idempotency_key) VALUES ('rfd-r', 'pay-r', 1000, 'ret-ord-r')`);
+    await logistics.query(`INSERT INTO warehouse.reservations (reservation_id, order_id, status) VALUES ('res-v', 'ord-v', 'COMMITTED'), ('res-r', 'ord-r', 'COMMITTED'), ('res-held', 'ord-held', 'RESERVED')`);
+    const r = await checkInvariants(dbUrls, SERVICES, { maxWaitMs: 0 });
+    const failed = Object.fromEntries(r.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail]));
+    expect(failed).toEqual({
+      'one authorized payment per order': expect.stringContaining('ord-v: 0 authorized payments'),
+      'no order whose payment is voided': expect.stringContaining('ord-v: payment pay-v voided'),
+      'no reservation held without an order': expect.stringContaining('res-held for ord-held'),
+      "every refunded payment's order is REFUNDED and restocked": expect.stringContaining('ord-r: order PAID, not restocked'),
+    });
+  });
 });

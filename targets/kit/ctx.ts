@@ -33,6 +33,16 @@ export function ensureTime(ctx: Ctx, what: string): number {
  */
 export const detached = (ctx: Ctx, ms: number): Ctx => ({ ...ctx, deadline: Date.now() + ms });
 
+/**
+ * work's result, or expired()'s when the ctx's deadline comes first: the caller stops waiting, the work
+ * goes on (a saga past its pivot finishes without its caller).
+ */
+export function raceDeadline<T>(work: Promise<T>, ctx: Ctx, expired: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<T>((resolve) => { timer = setTimeout(() => resolve(expired()), Math.max(0, remainingMs(ctx))); });
+  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+}
+
 export const asCaller = (ctx: Ctx, caller: string): Ctx => (ctx.caller === caller ? ctx : { ...ctx, caller });
 
 /** A caller's remaining time as received on the wire: milliseconds in (0, MAX_TIMEOUT_MS]; anything else names what came. */

@@ -22,6 +22,11 @@ export class TransportError extends ServiceError {
   }
 }
 
+/** Errors that are the answer to a request (a retry gets them again), not a failure to reach one. */
+const BUSINESS_CODES: ReadonlySet<Code> = new Set(['INVALID_ARGUMENT', 'NOT_FOUND', 'FAILED_PRECONDITION', 'PERMISSION_DENIED']);
+export const isBusiness = (err: unknown): err is ServiceError =>
+  err instanceof ServiceError && !(err instanceof TransportError) && BUSINESS_CODES.has(err.code);
+
 export const STATUS_BY_CODE: Record<Code, number> = {
   INVALID_ARGUMENT: 400,
   UNAUTHENTICATED: 401,

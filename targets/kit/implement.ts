@@ -41,6 +41,11 @@ export interface ServiceEnv<D extends Record<string, Contract>> {
    * shutdown; `stopping` is aborted then, so a tick can leave between items instead of finishing its batch.
    */
   loop(name: string, intervalMs: number, tick: (stopping: AbortSignal) => Promise<unknown>): void;
+  /**
+   * Start-up work (e.g. a saga's recovery): runs once the process listens, before it reports ready. A
+   * failure is logged and does not stop the start.
+   */
+  onStart(name: string, work: () => Promise<unknown>): void;
   /** A pool of its own on the same schema (e.g. for a loop), apart from the one requests use; closed at stop. */
   ownDb(max: number): pg.Pool;
   /** Who consumes which event: what a service with an outbox delivers to. */

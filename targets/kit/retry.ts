@@ -2,7 +2,7 @@
 // sent exactly when a callee struggles, so each one must be safe (the contract says idempotent), useful
 // (the call may not have reached a healthy callee), in time (it can finish before the deadline) and
 // paid for (the process's budget keeps retries a small share of its calls, however many stubs fail at once).
-import type { Ctx } from './ctx.js';
+import { detached, type Ctx } from './ctx.js';
 import { ServiceError, TransportError } from './errors.js';
 
 export interface RetryPolicy {
@@ -89,5 +89,30 @@ export class MethodRetry {
     const backoffMs = random() * Math.min(capMs, baseMs * 2 ** (attempt - 1));
     if (ctx.deadline - Date.now() < backoffMs + Math.max(floorMs, this.estimateMs ?? 0)) return undefined;
     return this.budget.withdraw() ? backoffMs : 'refused';
+  }
+}
+
+/** Work that must finish whatever became of its caller (a saga past its pivot): how hard to try. */
+export interface PersistPolicy {
+  /** Attempts in all, each with a deadline of its own of attemptMs from its start. */
+  attempts: number;
+  attemptMs: number;
+  /** The wait before retry n is backoffMs·2^(n−1). */
+  backoffMs: number;
+}
+
+/**
+ * Runs step until it succeeds, on a fresh deadline per attempt (the caller's may be long gone), at most
+ * policy.attempts times. An error that final() calls the answer (a business error) ends it at once;
+ * the last error is thrown when the attempts are used up.
+ */
+export async function persist<T>(ctx: Ctx, policy: PersistPolicy, final: (err: unknown) => boolean, step: (ctx: Ctx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step(detached(ctx, policy.attemptMs));
+    } catch (err) {
+      if (attempt >= policy.attempts || final(err)) throw err;
+      await new Promise((r) => setTimeout(r, policy.backoffMs * 2 ** (attempt - 1)));
+    }
   }
 }

@@ -49,6 +49,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
   /** One pool per domain (the first service's) for the readiness check. */
   const domainPools = new Map<string, pg.Pool>();
   const loops: Loop[] = [];
+  const startups: { name: string; work: () => Promise<unknown> }[] = [];
   const stopping = new AbortController();
   const remote = await connect(wiring, spec, recorder);
   const handlers = new Map<string, Record<string, Handler>>();
@@ -66,7 +67,11 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
     pools.push(db);
     if (!domainPools.has(domain)) domainPools.set(domain, db);
     const ownDb = (max: number) => { const own = servicePool(url, service, max); pools.push(own); return own; };
-    const api = impl.create({ deps, db, ownDb, subscribers: SERVICES.subscribers, loop: (name, intervalMs, tick) => loops.push({ name: `${service}.${name}`, intervalMs, tick }) });
+    const api = impl.create({
+      deps, db, ownDb, subscribers: SERVICES.subscribers,
+      loop: (name, intervalMs, tick) => loops.push({ name: `${service}.${name}`, intervalMs, tick }),
+      onStart: (name, work) => startups.push({ name: `${service}.${name}`, work }),
+    });
     handlers.set(service, wrapHandlers(impl.contract, api as Record<string, Handler>, delays[service]));
   }
 
@@ -86,6 +91,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
   const readiness = async (): Promise<Readiness> => (phase === 'serving' ? runChecks(checks) : { ready: false, checks: { process: phase } });
   const health = healthServer(readiness);
   await health.listen(spec.healthPort, spec.listenHost);
+  for (const { name, work } of startups) await work().catch((e) => process.stderr.write(`${name}: ${(e as Error).message}\n`));
   phase = 'serving';
 
   return {

@@ -12,8 +12,11 @@ import type { Peer } from '../kit/transport.js';
 import { loadTransport } from '../kit/transports/index.js';
 import { SERVICES } from '../services.js';
 import { startGroup } from './host.js';
-import { groupOf } from './placement.js';
+import { DEPLOYED_WIRINGS, groupOf, LADDER_WIRINGS } from './placement.js';
 import type { RunningWiring } from './supervisor.js';
+
+/** The every-wiring matrix: headline, every transport at 6 and 21 processes, the ladder, one extraction. */
+export const MATRIX_WIRINGS = [...new Set([...DEPLOYED_WIRINGS, ...LADDER_WIRINGS]), 'extract:payment,warehouse/grpc'];
 
 export interface Answer { status: number; body: any; }
 

@@ -13,9 +13,8 @@ import { REMOTE_TRANSPORT_NAMES } from '../kit/transports/index.js';
 import { SERVICES } from '../services.js';
 import { DEPLOYED_WIRINGS, LADDER_WIRINGS } from './placement.js';
 import { startWiring, type RunningWiring } from './supervisor.js';
-import { contractCaller, frontDoorClient, stateFingerprint, type Answer } from './testing.js';
+import { contractCaller, frontDoorClient, MATRIX_WIRINGS, stateFingerprint, type Answer } from './testing.js';
 
-const WIRINGS = [...new Set([...DEPLOYED_WIRINGS, ...LADDER_WIRINGS]), 'extract:payment,warehouse/grpc'];
 
 /** Calls straight to services (service, method, input): answers, declared errors, and inputs that break the contract. */
 const CONTRACT_CALLS: [string, string, unknown][] = [
@@ -45,7 +44,7 @@ const observed = new Map<string, { answers: Record<string, Answer>; state: Recor
 const checkoutBody = (lines: { sku: string; qty: number }[], paymentToken = PAYMENT_OK) => JSON.stringify({ lines, paymentToken });
 const auth = (customer: number, key?: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token(customer)}`, ...(key ? { 'idempotency-key': key } : {}) });
 
-for (const name of WIRINGS) {
+for (const name of MATRIX_WIRINGS) {
   describe(`wiring ${name}`, () => {
     let wiring: RunningWiring;
     let client: ReturnType<typeof frontDoorClient>;
@@ -154,7 +153,7 @@ describe('across wirings', () => {
   it('every wiring gives the monolith\'s answers and leaves its database state', () => {
     const reference = observed.get('monolith')!;
     expect(reference).toBeDefined();
-    for (const name of WIRINGS.slice(1)) {
+    for (const name of MATRIX_WIRINGS.slice(1)) {
       const got = observed.get(name);
       expect(got, `${name} did not run`).toBeDefined();
       expect(got!.answers, `${name} answers`).toEqual(reference.answers);

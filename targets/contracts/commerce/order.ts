@@ -15,8 +15,13 @@ export const Order = service('splitbench.commerce.Order', {
       subtotalCents: int(0), discountCents: int(0), taxCents: int(0), shippingCents: int(0), totalCents: int(0),
       zone: str(), weightGrams: int(0), lines: list(PricedLine, 1, 100),
     }),
-    output: OrderView, idempotent: true,
+    output: OrderView, errors: ['ORDER_ABANDONED'], idempotent: true,
   }),
+  /**
+   * Settles an order's fate when its checkout gave up: a tombstone after which create fails for that
+   * id, unless the order was placed first (fate PLACED). Idempotent; whoever comes first wins.
+   */
+  abandon: rpc({ input: msg({ orderId: str(1, 64) }), output: msg({ orderId: str(), fate: str() }), idempotent: true }),
   get: rpc({ input: msg({ orderId: str(1, 64) }), output: OrderView, errors: ['UNKNOWN_ORDER'], idempotent: true }),
   list: rpc({ input: msg({ customerId: str(1, 64), limit: int(1, 100) }), output: msg({ orders: list(OrderView) }), idempotent: true }),
   /** Marks an order REFUNDED after its return; idempotent. */

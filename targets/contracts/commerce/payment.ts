@@ -8,6 +8,16 @@ export const Payment = service('splitbench.commerce.Payment', {
     output: msg({ paymentId: str(), status: str(), fraudScore: int(), declineReason: str() }),
     idempotent: true,
   }),
+  /**
+   * Voids the authorization made with this idempotency key (its status becomes VOIDED). Idempotent. The
+   * answer's status is the payment's after the call: VOIDED, DECLINED, or NONE when no authorization
+   * with that key was ever recorded.
+   */
+  void: rpc({
+    input: msg({ idempotencyKey: str(1, 128) }),
+    output: msg({ paymentId: str(), status: str() }),
+    errors: ['PAYMENT_REFUNDED'], idempotent: true,
+  }),
   refund: rpc({
     input: msg({ paymentId: str(1, 64), amountCents: int(1), idempotencyKey: str(1, 128) }),
     output: msg({ refundId: str(), paymentId: str(), status: str(), amountCents: int() }),

@@ -10,6 +10,11 @@ export const Warehouse = service('splitbench.logistics.Warehouse', {
   /** Compensation: gives reserved stock back. */
   release: rpc({ input: msg({ reservationId: str(1, 64) }), output: Reservation, errors: ['UNKNOWN_RESERVATION'], idempotent: true }),
   /**
+   * Compensation when the reservation's id is not known (its answer was lost): releases the order's
+   * reservation, if it has one (status NONE and no lines when it has not).
+   */
+  releaseOrder: rpc({ input: msg({ orderId: str(1, 64) }), output: Reservation, idempotent: true }),
+  /**
    * Reserved stock becomes sold (fulfillment, after order.paid), for many reservations in one
    * transaction. Committed: every reservation that is COMMITTED now (already or by this call); a
    * reservation that is unknown or RELEASED fails alone and is left as it was.

@@ -4,7 +4,7 @@ import { Order } from '../../../contracts/commerce/order.js';
 import { Analytics } from '../../../contracts/platform/analytics.js';
 import { Notification } from '../../../contracts/platform/notification.js';
 import { Loyalty } from '../../../contracts/postpurchase/loyalty.js';
-import { notFound } from '../../../kit/errors.js';
+import { notFound, precondition, ServiceError } from '../../../kit/errors.js';
 import type { Ctx } from '../../../kit/ctx.js';
 import { implement } from '../../../kit/implement.js';
 import { consumersOf, relay, RELAY_IDLE_MS, type EventMsg } from './relay.js';
@@ -24,12 +24,14 @@ const toView = (r: Record<string, any>) => ({
   reservationId: r.reservation_id, lines: r.lines,
 });
 
-// Order row, lines and both outbox events in one statement: one transaction, one round trip. The
-// lines and events hang off the order insert, so a repeated orderId writes nothing at all.
-const CREATE = `WITH o AS (
+// Fate, order row, lines and both outbox events in one statement: one transaction, one round trip.
+// Everything hangs off the fate insert, so a repeated orderId, or one abandoned, writes nothing at all.
+const CREATE = `WITH f AS (
+    INSERT INTO order_fates (order_id, fate) VALUES ($1, 'PLACED') ON CONFLICT DO NOTHING RETURNING order_id),
+  o AS (
     INSERT INTO orders (order_id, customer_id, status, currency, subtotal_cents, discount_cents, tax_cents,
                         shipping_cents, total_cents, payment_id, reservation_id, zone, weight_grams)
-    VALUES ($1, $2, 'PAID', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    SELECT f.order_id, $2::text, 'PAID', $3::text, $4::int, $5::int, $6::int, $7::int, $8::int, $9::text, $10::text, $11::text, $12::int FROM f
     ON CONFLICT DO NOTHING RETURNING order_id),
   l AS (
     INSERT INTO order_lines (order_id, line_no, sku, qty, unit_cents, line_cents)
@@ -74,7 +76,12 @@ export default implement(
             events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => JSON.stringify(e)),
           ],
         }, ctx);
-        if (rows[0].created === 0) return get(input.orderId, ctx);
+        if (rows[0].created === 0) {
+          return get(input.orderId, ctx).catch((err) => {
+            if (!(err instanceof ServiceError && err.reason === 'UNKNOWN_ORDER')) throw err;
+            throw precondition('ORDER_ABANDONED', `order "${input.orderId}" was abandoned by its checkout and cannot be created`);
+          });
+        }
         return {
           orderId: input.orderId, customerId: input.customerId, status: 'PAID', currency: input.currency,
           subtotalCents: input.subtotalCents, discountCents: input.discountCents, taxCents: input.taxCents,
@@ -82,6 +89,18 @@ export default implement(
           reservationId: input.reservationId,
           lines: input.lines.map((l) => ({ sku: l.sku, qty: l.qty, unitCents: l.unitCents, lineCents: l.lineCents })),
         };
+      },
+
+      async abandon({ orderId }, ctx) {
+        const claimed = await db.query({
+          name: 'order.abandon',
+          text: `INSERT INTO order_fates (order_id, fate) VALUES ($1, 'ABANDONED') ON CONFLICT DO NOTHING RETURNING fate`,
+          values: [orderId],
+        }, ctx);
+        if (claimed.rows.length === 1) return { orderId, fate: 'ABANDONED' };
+        // Settled before: a statement of its own, so it sees a fate committed while the insert waited on it.
+        const { rows } = await db.query({ name: 'order.fate', text: 'SELECT fate FROM order_fates WHERE order_id = $1', values: [orderId] }, ctx);
+        return { orderId, fate: rows[0].fate };
       },
 
       get: ({ orderId }, ctx) => get(orderId, ctx),

@@ -18,6 +18,12 @@ export const migrations = [
      weight_grams int NOT NULL,
      created_seq bigserial NOT NULL
    )`,
+  // One row per order id whose fate is settled: PLACED with its order, or ABANDONED by a checkout that
+  // gave up. The primary key makes create and abandon of one id exclude each other.
+  `CREATE TABLE order_fates (
+     order_id text PRIMARY KEY,
+     fate text NOT NULL CHECK (fate IN ('PLACED', 'ABANDONED'))
+   )`,
   `CREATE INDEX orders_by_customer ON orders (customer_id, created_seq)`,
   `CREATE TABLE order_lines (
      order_id text NOT NULL,

@@ -40,6 +40,22 @@ export default implement(Payment, { deps: {}, schema }, ({ db }) => ({
     return rows.length === 1 ? answer(rows[0]) : answer(await storedPayment(db, idempotencyKey, ctx));
   },
 
+  async void({ idempotencyKey }, ctx) {
+    const { rows } = await db.query({
+      name: 'payment.void',
+      text: `WITH v AS (UPDATE payments SET status = 'VOIDED' WHERE idempotency_key = $1 AND status = 'AUTHORIZED'
+                        AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = payments.payment_id) RETURNING payment_id, status)
+             SELECT payment_id, status FROM v
+             UNION ALL SELECT payment_id, status FROM payments WHERE idempotency_key = $1 AND NOT EXISTS (SELECT 1 FROM v)`,
+      values: [idempotencyKey],
+    }, ctx);
+    if (rows.length === 0) return { paymentId: '', status: 'NONE' };
+    const { payment_id: paymentId, status } = rows[0];
+    // Money already handed back cannot be voided; the refund settles it.
+    if (status === 'AUTHORIZED') throw precondition('PAYMENT_REFUNDED', `payment "${paymentId}" has refunds; it cannot be voided`);
+    return { paymentId, status };
+  },
+
   async refund({ paymentId, amountCents, idempotencyKey }, ctx) {
     const refundId = `rfd-${sha256(idempotencyKey).toString('hex').slice(0, 20)}`;
     return inTx(db, async (c) => {

@@ -8,7 +8,7 @@ export const migrations = [
      customer_id text NOT NULL,
      amount_cents int NOT NULL,
      currency text NOT NULL,
-     status text NOT NULL CHECK (status IN ('AUTHORIZED', 'DECLINED')),
+     status text NOT NULL CHECK (status IN ('AUTHORIZED', 'DECLINED', 'VOIDED')),
      fraud_score int NOT NULL,
      decline_reason text NOT NULL,
      idempotency_key text NOT NULL UNIQUE

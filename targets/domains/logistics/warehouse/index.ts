@@ -123,6 +123,12 @@ export default implement(Warehouse, { deps: {}, schema }, ({ db }) => {
 
     release: ({ reservationId }, ctx) => settle(reservationId, 'RELEASED', ctx),
 
+    async releaseOrder({ orderId }, ctx) {
+      const { rows } = await db.query({ name: 'wh.releaseOrder.find', text: 'SELECT reservation_id FROM reservations WHERE order_id = $1', values: [orderId] }, ctx);
+      if (rows.length === 0) return { reservationId: '', orderId, status: 'NONE', lines: [] };
+      return settle(rows[0].reservation_id, 'RELEASED', ctx);
+    },
+
     // Locks the reservations in id order, then their stock rows in SKU order (as every other writer
     // does), then moves all their units to sold in one statement.
     async commitMany({ reservationIds }, ctx) {
