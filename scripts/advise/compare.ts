@@ -6,7 +6,7 @@
 // trial as much, in proportion, as the monolith does: the method text says so.
 import { withinNoise, type CandidateResult, type Delta, type Ladder, type LadderStep, type StudyCell, type WorkflowDelta } from '../../results/advise.js';
 import { medianOrNaN as median } from '../../results/median.js';
-import { studentTQuantile } from '../gate/paired.js';
+import { studentTQuantile } from '../../results/student-t.js';
 import { crossing } from './crossing.js';
 import { neighbours } from './plan.js';
 
