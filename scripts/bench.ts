@@ -35,28 +35,8 @@ import { billCell } from './bench/bill-cell.js';
 import { addsNothing, applyLink } from './bench/link-profile.js';
 import { measureProxyCost } from './bench/proxy-cost.js';
 import { args, fail, log, onShutdown } from './cli.js';
+import { cellPlanS, PROFILES, rounds, SATURATION, SWEEP_FRACTIONS, SWEEP_POINT, type Profile } from './bench/profiles.js';
 
-/** Closed-model saturation runs (autocannon): requests in flight per wiring, and their length. */
-const SATURATION = { connections: 32, warmupS: 2, durationS: 6 };
-/** Sweep rates as fractions of the monolith's maximum throughput. */
-const SWEEP_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 0.9];
-const SWEEP_POINT = { warmupS: 2, durationS: 6 };
-
-const PROFILES = {
-  /** ≤ 90 s on 2 cores: short runs, few samples — a quick look, not a verdict. */
-  quick: { scenario: 'checkout-steady', durationS: 6, warmupS: 2, trials: 1, microS: 0.3, relayEvents: 5_000, saturation: false, sweep: false, floor: false },
-  /**
-   * ≤ 6 minutes on 2 cores: the default comparison, with each wiring's maximum throughput. Three rounds of
-   * every wiring rather than one long trial: a trial a minute later moves ±22 % at p50 and ±34 % at p99
-   * here, and only repeats show that spread, so every ratio gets an interval from its rounds.
-   */
-  default: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 3, microS: 1, relayEvents: 50_000, saturation: true, sweep: false, floor: false },
-  /** What the CI gate needs: interleaved repeated trials per cell. */
-  ci: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 5, microS: 0.5, relayEvents: 5_000, saturation: false, sweep: false, floor: false },
-  /** The scenario file as written, no shortening, plus saturation and the latency-vs-load sweep. */
-  full: { scenario: 'checkout-steady', durationS: undefined, warmupS: undefined, trials: 1, microS: 2, relayEvents: 50_000, saturation: true, sweep: true, floor: true },
-} as const;
-type Profile = keyof typeof PROFILES;
 
 const USAGE = `usage: npm run bench -- [options]
   --profile quick|default|ci|full   run length (default: default, 3 interleaved rounds, ≤ 6 min on 2 cores; quick ≤ 90 s)
@@ -150,10 +130,10 @@ const bar = progress();
 const began = Date.now();
 
 // The plan up front, so that progress can say what is left.
-const cellS = scenario.warmupS + scenario.durationS + 8;
-const saturationS = SATURATION.warmupS + SATURATION.durationS + 8;
+const cellS = cellPlanS(scenario);
+const saturationS = cellPlanS(SATURATION);
 const sweepS = SWEEP_FRACTIONS.length * (SWEEP_POINT.warmupS + SWEEP_POINT.durationS + 1) + 8;
-const openCells = values.target || closedOnly ? [] : Array.from({ length: trials }, (_, t) => wirings.map((w) => ({ wiring: w, trial: t + 1 }))).flat();
+const openCells = values.target || closedOnly ? [] : rounds(wirings, trials);
 // The sweep's rates come from the monolith's maximum, so the monolith is saturated first whatever --wirings says.
 const saturated = values.target || !saturation ? [] : sweep && !wirings.includes('monolith') ? ['monolith', ...wirings] : wirings;
 const swept = values.target || !sweep ? [] : wirings;
