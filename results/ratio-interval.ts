@@ -8,7 +8,7 @@
 // with 3 rounds it can draw only 10 distinct resamples and takes the 3 as the whole population, so
 // it comes out too narrow; t's wide quantiles at 2 degrees of freedom are the honest price of 3 rounds.
 // One round has no spread: no interval, and no difference claimed.
-import { studentTQuantile } from './student-t.js';
+import { meanAndHalfWidth } from './student-t.js';
 
 /** Two-sided level of every ratio's interval in a run's summary, verdict and cost table. */
 export const RATIO_CONFIDENCE = 0.9;
@@ -27,9 +27,7 @@ export function pairedRatio(value: number, rounds: [baseline: number, candidate:
   const logs = rounds.filter(([b, c]) => b > 0 && c > 0 && Number.isFinite(b) && Number.isFinite(c)).map(([b, c]) => Math.log(c / b));
   const n = logs.length;
   if (n < 2 || !(value > 0 && Number.isFinite(value))) return { value, low: NaN, high: NaN, rounds: n };
-  const mean = logs.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(logs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
-  const half = studentTQuantile(1 - (1 - confidence) / 2, n - 1) * sd / Math.sqrt(n);
+  const { half } = meanAndHalfWidth(logs, (1 - confidence) / 2);
   const v = Math.log(value);
   return { value, low: Math.exp(v - half), high: Math.exp(v + half), rounds: n };
 }

@@ -1,5 +1,13 @@
 // Student's t distribution: the gate's paired intervals, the study's deltas and the run's ratios use it.
 
+/** The mean of `xs` (n ≥ 2) and the half-width of its two-sided t interval leaving `tail` on each side: t(1 − tail; n − 1) × sd / √n. */
+export function meanAndHalfWidth(xs: number[], tail: number): { mean: number; half: number } {
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  return { mean, half: studentTQuantile(1 - tail, n - 1) * sd / Math.sqrt(n) };
+}
+
 /** Student's t distribution function, from the regularized incomplete beta function. */
 export function studentTCdf(t: number, df: number): number {
   const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);

@@ -6,9 +6,7 @@
 //   statistics of the pairs, exact under any distribution, but no narrower than n pairs can resolve
 //   (a one-sided level of 2⁻ⁿ at best: 5 pairs cannot show anything at 0.1 %).
 import type { Interval, Statistic } from '../../results/gate.js';
-import { studentTQuantile } from '../../results/student-t.js';
-
-export { studentTCdf, studentTQuantile } from '../../results/student-t.js';
+import { meanAndHalfWidth } from '../../results/student-t.js';
 
 /** Chosen by measurement: README "What it can tell" (npm run gate-power). */
 export const DEFAULT_STATISTIC: Statistic = 'bootstrap';
@@ -24,9 +22,7 @@ export function pairedInterval(ratios: number[], tail: number, statistic: Exclud
     return { value: Math.exp(mid), low: Math.exp(logs[k - 1]), high: Math.exp(logs[n - k]) };
   }
   if (n < 2) return { lacking: 'one pair has no spread' };
-  const mean = logs.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const half = studentTQuantile(1 - tail, n - 1) * sd / Math.sqrt(n);
+  const { mean, half } = meanAndHalfWidth(logs, tail);
   return { value: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
 }
 
