@@ -18,9 +18,7 @@ import { builtinDrive } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
 import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from '../results/lower-bound.js';
-import { medianOrNaN as median } from '../results/median.js';
-import { RATIO_CONFIDENCE, RATIO_METHOD, resolvedRatio, type RatioInterval } from '../results/ratio-interval.js';
-import { cellRatio, pooledLatency } from '../results/run-ratios.js';
+import { wiringTable } from './bench/wiring-table.js';
 import { runMicro } from './bench/micro.js';
 import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
 import { describeArrival, shapeScenario } from './bench/shape-scenario.js';
@@ -344,40 +342,13 @@ function summaryOf(d: DriverResult): string {
     (d.dropped ? `, ${d.dropped} dropped` : '');
 }
 
-/** "1.82× [1.51–2.20×]": a ratio never without its interval. */
-function withRange(r: RatioInterval | undefined): string {
-  if (!r) return '—';
-  const range = Number.isFinite(r.low) ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}×` : 'one trial';
-  return `${r.value.toFixed(2)}× [${range}]${resolvedRatio(r) ? ' ' : '~'}`;
-}
-
 function printSummary(run: RunResult) {
   const e = run.environment;
   console.log(`\n${e.cores} × ${e.cpuModel}, node ${e.node}, load average ${e.loadAverage.join(' ')} at start`);
   if (run.cells.length) {
-    const byWiring = new Map<string, Cell[]>();
-    for (const c of run.cells) byWiring.set(c.wiring, [...(byWiring.get(c.wiring) ?? []), c]);
-    const pooled = pooledLatency(run, 'monolith').filter((p) => p.workflow === 'all');
-    const rows = [...byWiring].map(([wiring, cs]) => {
-      const all = cs.map((c) => c.driver.workflows.find((w) => w.workflow === 'all')!);
-      const p = pooled.find((x) => x.wiring === wiring);
-      return {
-        wiring, p50: p?.ms.p50 ?? NaN, p99: p?.ms.p99 ?? NaN, p99VsMono: p?.vsBaseline?.p99,
-        rps: median(cs.map((c) => c.driver.achievedRps)), cpu: median(cs.map((c) => c.cost.cpuSPer1kRequests)),
-        cpuVsMono: cellRatio(run, 'monolith', wiring, (c) => c.cost.cpuSPer1kRequests),
-        usd: median(cs.map((c) => c.bill?.usdPerMillionOrders).filter((x): x is number => typeof x === 'number')),
-        procs: cs[0].processes, errors: all.reduce((t, a) => t + Object.values(a.errors).reduce((x, y) => x + y, 0), 0),
-        ok: cs.every((c) => c.invariants.ok), lowerBound: all.some(isLowerBound),
-      };
-    });
-    const mono = rows.find((r) => r.wiring === 'monolith');
-    console.log(`${describeArrival(scenario)}; percentiles pooled over ${trials} trial(s), CPU and $ their median; ×mono with its interval [${RATIO_CONFIDENCE * 100} %, ${RATIO_METHOD}]`);
-    console.log('wiring            procs   p50 ms    p99 ms   ×mono p99              req/s   CPU s/1k req  ×mono CPU              $/M orders  errors  invariants');
-    for (const r of rows) {
-      const vs = (x: RatioInterval | undefined) => (r === mono ? 'baseline' : mono ? withRange(x) : '—');
-      console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${atLeast(r.p50.toFixed(2), r.lowerBound).padStart(9)}${atLeast(r.p99.toFixed(2), r.lowerBound).padStart(10)}   ${vs(r.p99VsMono).padEnd(21)}${r.rps.toFixed(0).padStart(6)}${r.cpu.toFixed(3).padStart(15)}  ${vs(r.cpuVsMono).padEnd(21)}${(Number.isFinite(r.usd) ? r.usd.toFixed(2) : '—').padStart(11)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
-    }
-    if (mono && rows.length > 1) console.log(`  ~: the interval holds 1×, no difference this run can resolve${trials < 2 ? ' (one trial has no interval: --trials 3 or the default profile give one)' : ''}`);
+    const { lines, rows } = wiringTable(run);
+    console.log(`${describeArrival(scenario)}; ${lines[0]}`);
+    for (const line of lines.slice(1)) console.log(line);
     if (rows.some((r) => Number.isFinite(r.usd))) console.log(`  $/M orders: the measured use of every process and the database at ${prices.file}'s list prices (the bill of npm run advise: the report's cost table states its method)`);
     if (rows.some((r) => r.lowerBound)) console.log(`  ≥: over ${LOWER_BOUND_SHARE * 100} % of a trial's sends were dropped or timed out (counted in errors): the percentile is a lower bound`);
     const warnings = [...new Set(run.cells.flatMap((c) => c.driver.warnings.map((w) => `${c.wiring}: ${w}`)))];
