@@ -2,16 +2,16 @@
 import type { RunResult } from '../results/run.js';
 import { describeBill } from '../results/bill.js';
 import { spectrumChart, sweepChart } from './charts.js';
-import { intervalMethod, MISSING, msAtLeast, num, ratio, times, timesWithRange } from './format.js';
+import { intervalMethod, MISSING, msAtLeast, num, ratio, ratioRange, times } from './format.js';
 import type { RatioInterval } from '../results/ratio-interval.js';
 import { esc, figure, table, type Row } from './html.js';
 import type { Section } from './section.js';
 import { spectrum } from './spectrum.js';
 import { BASELINE, keptRate, latencyRows, wiringCosts, wiringsOf, workflowsOf } from './summary.js';
 
-/** A measured figure with its ratio to the monolith's and that ratio's interval. */
+/** A measured figure with its ratio to the monolith's, and that ratio's interval on a line of its own (the table fits 1280 px). */
 const withRatio = (value: string, r: RatioInterval | undefined, isBaseline: boolean) =>
-  `${value}<span class="ratio">${isBaseline ? 'baseline' : r === undefined ? MISSING : `${timesWithRange(r)} monolith`}</span>`;
+  `${value}<span class="ratio">${isBaseline ? 'baseline' : r === undefined ? MISSING : `${times(r.value)} monolith</span><span class="ratio">[${ratioRange(r)}]`}</span>`;
 /** A count that is exact (processes): its ratio has no interval to carry. */
 const withExactRatio = (value: string, r: number | undefined, isBaseline: boolean) =>
   `${value}<span class="ratio">${isBaseline ? 'baseline' : r === undefined ? MISSING : `${times(r)} monolith`}</span>`;
