@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readAdvise } from '../results/advise-file.js';
+import { ladderOrder } from '../results/advise-rank.js';
 import { RunFileError } from '../results/run-file.js';
 import { advisePage } from './advise-page.js';
 import { generateAdvisePage } from './generate.js';
@@ -16,11 +17,13 @@ const { html, charts, summary } = advisePage(advise, 'reports/fixture.advise.jso
 const text = html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('the Extraction page', () => {
-  it('ranks every candidate under every link, cheapest first, each with its verdict sentence', () => {
+  it('ranks every candidate under every link, cheapest first, each with what ranked it and its verdict sentence', () => {
     for (const link of advise.config.links) {
-      const ranked = advise.candidates.filter((c) => c.link === link.name).sort((a, b) => a.rankByP99 - b.rankByP99);
+      const ranked = ladderOrder(advise.candidates.filter((c) => c.link === link.name));
       expect(ranked.map((c) => c.service)).toHaveLength(3);
-      const order = ranked.map((c) => text.indexOf(`${c.rankByP99}. ${c.service}`, text.indexOf(`link ${link.name}:`)));
+      const table = text.indexOf(`link ${link.name} :`);
+      expect(table).toBeGreaterThan(0);
+      const order = ranked.map((c) => text.indexOf(`${c.rank}. ${c.service} ${c.rankedBy}`, table));
       expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1])), `${link.name}: ${order}`).toBe(true);
       for (const c of ranked) expect(html).toContain(c.verdict.replace(/'/g, '&#39;').slice(0, 40));
     }
@@ -29,10 +32,18 @@ describe('the Extraction page', () => {
     expect(summary.verdicts.every((v) => v.endsWith('dearest checkout (by checkout p99)'))).toBe(true);
   });
 
+  it('reads a study written before the ranking by what resolved, and ranks it from its own deltas', () => {
+    // The fixture predates rank and rankedBy: same-host's notification resolves nothing, payment only its p50, checkout its p99.
+    const sameHost = ladderOrder(advise.candidates.filter((c) => c.link === 'same-host'));
+    expect(sameHost.map((c) => [c.rank, c.service, c.rankedBy])).toEqual([[1, 'notification', 'unresolved'], [2, 'payment', 'p50'], [3, 'checkout', 'p99']]);
+    expect(advise.candidates.every((c) => !('rankByP99' in c))).toBe(true);
+    expect(html).toContain('<th scope="col">ranked by</th>');
+  });
+
   it('draws the ladder once per measure with a line per link, and a spectrum per candidate and link', () => {
     expect(charts.map((c) => c.id)).toEqual([
       'ladder-p99', 'ladder-usd',
-      ...advise.config.links.flatMap((l) => advise.candidates.filter((c) => c.link === l.name).sort((a, b) => a.rankByP99 - b.rankByP99).map((c) => `spectrum-${l.name}-${c.service}`)),
+      ...advise.config.links.flatMap((l) => ladderOrder(advise.candidates.filter((c) => c.link === l.name)).map((c) => `spectrum-${l.name}-${c.service}`)),
     ]);
     const values = (charts[0].spec as { data: { values: { link: string; processes: number }[] } }).data.values;
     expect([...new Set(values.map((v) => v.link))]).toEqual(['same-host', 'cross-az']);

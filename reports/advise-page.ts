@@ -1,7 +1,8 @@
 // The Extraction page (npm run advise): which service is cheapest to take out of the monolith, ranked,
 // under each link profile; the greedy ladder from 1 process to all of them, measured step by step; each
 // candidate's checkout spectrum beside the monolith's; the bill and its prices; method and precision.
-import { withinNoise, type AdviseResult, type CandidateResult, type Delta, type StudyCell } from '../results/advise.js';
+import { ladderOrder } from '../results/advise-rank.js';
+import { moneyPath, withinNoise, type AdviseResult, type CandidateResult, type Delta, type StudyCell } from '../results/advise.js';
 import { candidateSpectrumChart, ladderChart, type SidePoint } from './advise-charts.js';
 import { esc, figure, page, scriptJson, table, type Chart, type Row } from './html.js';
 import { MISSING, num, us } from './format.js';
@@ -24,7 +25,7 @@ function delta(d: Delta, digits = 1): string {
 const dollars = (x: number | null | undefined) => (n(x) === undefined ? MISSING : `$${n(x)!.toFixed(2)}`);
 
 export function advisePage(advise: AdviseResult, source: string): { html: string; charts: Chart[]; summary: RunSummary } {
-  const money = advise.cells.some((c) => c.driver.workflows.some((w) => w.workflow === 'checkout')) ? 'checkout' : 'all';
+  const money = moneyPath(advise.cells);
   const charts: Chart[] = [];
   const sections: [string, string, string][] = [
     ['ranking', '1. Ranked: what each extraction costs', ranking(advise, money)],
@@ -44,10 +45,7 @@ export function advisePage(advise: AdviseResult, source: string): { html: string
   const summary: RunSummary = {
     runId: advise.runId, startedAt: e.startedAt, profile: `advise ${advise.config.profile}`, scenario: advise.config.scenario.name,
     wirings: ['monolith', `extract:<each of ${advise.config.services.length}>/${advise.config.transport}`], invariantsOk: broken.length === 0,
-    verdicts: advise.config.links.map((l) => {
-      const ranked = advise.candidates.filter((c) => c.link === l.name).sort((a, b) => a.rankByP99 - b.rankByP99);
-      return ranked.length ? `${l.name}: cheapest to extract ${ranked[0].service}, dearest ${ranked.at(-1)!.service} (by ${money} p99)` : `${l.name}: no candidate measured`;
-    }),
+    verdicts: advise.config.links.map((l) => rankingVerdict(l.name, advise.candidates.filter((c) => c.link === l.name), money)),
   };
   const body = header + sections.map(([id, title, html]) => `<section id="${id}"><h2>${esc(title)}</h2>${html}</section>`).join('\n') +
     `<footer class="note"><p>Generated from <code>${esc(source)}</code>. Every latency, CPU, memory and byte figure is measured by that run; prices are the list prices of section 4, with their sources.</p></footer>`;
@@ -55,23 +53,45 @@ export function advisePage(advise: AdviseResult, source: string): { html: string
   return { html: page({ title: `splitbench · should we extract it? · ${advise.runId}`, body, charts, head }), charts, summary };
 }
 
+/** "same-host: cheapest to extract a, dearest c (by checkout p99)"; tied ends are named as ties. */
+function rankingVerdict(link: string, candidates: CandidateResult[], money: string): string {
+  if (!candidates.length) return `${link}: no candidate measured`;
+  const ranked = ladderOrder(candidates);
+  const last = ranked.at(-1)!.rank;
+  if (last === 1) return `${link}: all ${ranked.length} tie — no ${money} latency delta resolved from the monolith's`;
+  const names = (rank: number) => {
+    const at = ranked.filter((c) => c.rank === rank).map((c) => c.service);
+    return at.length > 1 ? `${at.join(', ')} (tied)` : at[0];
+  };
+  return `${link}: cheapest to extract ${names(1)}, dearest ${names(last)} (by ${money} ${ranked.at(-1)!.rankedBy})`;
+}
+
 function ranking(a: AdviseResult, money: string): string {
   const intro = `<p>Each row: the monolith against <code>extract:&lt;service&gt;/${esc(a.config.transport)}</code> (that one service in a process of its own), ` +
-    `the monolith trials just before and after it as the baseline. Ranked by the ${esc(money)} p99 delta (the money path); ` +
-    `brackets: ${a.config.confidence * 100} % interval; grey with ~: within the noise.</p>`;
+    `the monolith trials just before and after it as the baseline. Ranked by what the study resolved: the ${esc(money)} p99 delta (the money path) where its interval excludes zero, ` +
+    `else the p50 delta where that one does; a delta whose interval holds zero counts as no difference, so rows with nothing resolved share a rank (column “ranked by”). ` +
+    `Rows of equal rank are listed by fewer calls crossing per request, then by name — the ladder's order. ` +
+    `Brackets: ${a.config.confidence * 100} % interval; grey with ~: within the noise.</p>`;
   return intro + a.config.links.map((l) => {
-    const rows = a.candidates.filter((c) => c.link === l.name).sort((x, y) => x.rankByP99 - y.rankByP99);
+    const rows = ladderOrder(a.candidates.filter((c) => c.link === l.name));
     return table(
-      ['rank · service', `Δ p99 ${esc(money)} (ms)`, `Δ p50 ${esc(money)} (ms)`, 'Δ CPU (s / 1k req)', 'Δ RSS (MB)', 'Δ $ / M orders', 'calls crossing / req', 'events crossing / req', 'bytes crossing / req', 'rank by CPU'],
+      ['rank · service', 'ranked by', `Δ p99 ${esc(money)} (ms)`, `Δ p50 ${esc(money)} (ms)`, 'Δ CPU (s / 1k req)', 'Δ RSS (MB)', 'Δ $ / M orders', 'calls crossing / req', 'events crossing / req', 'bytes crossing / req', 'rank by CPU'],
       rows.flatMap((c): Row[] => [candidateRow(c, money), { note: esc(c.verdict) }]), `link <code>${esc(l.name)}</code>: ${esc(l.description)}`,
     );
   }).join('');
 }
 
+const RANKED_BY: Record<CandidateResult['rankedBy'], string> = {
+  p99: 'p99',
+  p50: '<span title="p99 not resolved: ranked by its p50 delta">p50</span>',
+  unresolved: '<span title="neither delta resolved: ranks as no difference" style="color: var(--muted)">unresolved</span>',
+};
+
 function candidateRow(c: CandidateResult, money: string): Row {
   const w = c.workflows.find((x) => x.workflow === money);
   return [
-    `${c.rankByP99}. <strong>${esc(c.service)}</strong>${c.invariantsOk ? '' : ' <strong style="color: var(--bad)">BROKEN</strong>'}`,
+    `${c.rank}. <strong>${esc(c.service)}</strong>${c.invariantsOk ? '' : ' <strong style="color: var(--bad)">BROKEN</strong>'}`,
+    RANKED_BY[c.rankedBy],
     w ? delta(w.p99Ms) : MISSING, w ? delta(w.p50Ms) : MISSING, delta(c.cpuSPer1kRequests, 2), delta(c.rssMb, 0),
     `${signed(c.usdPerMillionOrders.delta, 2)}<span class="ratio">${dollars(c.usdPerMillionOrders.monolith)} → ${dollars(c.usdPerMillionOrders.candidate)}</span>`,
     num(n(c.crossing.callsPerRequest)), num(n(c.crossing.eventCallsPerRequest)), num(n(c.crossing.bytesPerRequest)), String(c.rankByCpu),
@@ -84,7 +104,7 @@ function ladder(a: AdviseResult, charts: Chart[]): string {
   const usd: Chart = { id: 'ladder-usd', spec: ladderChart(a.ladders, 'usd') };
   charts.push(p99, usd);
   const cores = a.environment.cores;
-  const caption = 'Greedy: the cheapest candidate (section 1) taken out first, then the next, up to every service in a process of its own. Each point is a measured cell (one trial per step), not an interpolation.';
+  const caption = 'Greedy: the cheapest candidate (section 1) taken out first, then the next, up to every service in a process of its own; equal ranks in the order of fewer calls crossing per request, then by name. Each point is a measured cell (one trial per step), not an interpolation.';
   const busy = (s: { coresBusy: number }) => {
     const text = `${num(n(s.coresBusy))} of ${cores}`;
     // Past ~80 % of the cores the driver and the services queue for CPU: that wait is in the latency too.
@@ -105,7 +125,7 @@ function spectra(a: AdviseResult, money: string, charts: Chart[]): string {
   return a.config.links.map((l) => {
     const mono = hist(a.cells.filter((c) => c.link === l.name && c.role === 'monolith'));
     const monoPoints = pooledSpectrum(mono).map((p): SidePoint => ({ ...p, side: 'monolith' }));
-    const ranked = a.candidates.filter((c) => c.link === l.name).sort((x, y) => x.rankByP99 - y.rankByP99);
+    const ranked = ladderOrder(a.candidates.filter((c) => c.link === l.name));
     const figs = ranked.map((c) => {
       const own = hist(a.cells.filter((x) => x.link === l.name && x.role === 'candidate' && x.extracted.length === 1 && x.extracted[0] === c.service));
       const chart: Chart = { id: `spectrum-${l.name}-${c.service}`, spec: candidateSpectrumChart(c.service, [...monoPoints, ...pooledSpectrum(own).map((p): SidePoint => ({ ...p, side: 'candidate' }))]) };

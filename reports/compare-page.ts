@@ -2,7 +2,7 @@
 // on different machines or loads compare by ratio, not by absolute figures.
 import type { RunResult } from '../results/run.js';
 import { comparisonChart, type ComparisonPoint } from './charts.js';
-import { ms, num, ratio, times } from './format.js';
+import { intervalMethod, ms, num, ratio, times, timesWithRange } from './format.js';
 import { esc, figure, page, table, type Row } from './html.js';
 import { brokenInvariants } from './section-run.js';
 import { BASELINE, describeArrival, latencyRows, wiringCosts, wiringsOf, workflowsOf } from './summary.js';
@@ -41,8 +41,8 @@ export function comparisonPage(runs: RunResult[], runLink: (runId: string) => st
     const costs = new Map(wiringCosts(run).map((c) => [c.wiring, c]));
     const base = lat.find((r) => r.wiring === BASELINE);
     return [{ group: `${esc(run.runId)} · ${esc(workflow === 'all' ? 'all workflows' : workflow ?? '')}` }, ...lat.map((r) => [
-      esc(r.wiring), ms(r.p50Ms), ms(r.p99Ms), times(ratio(r.p99Ms, base?.p99Ms)),
-      num(costs.get(r.wiring)?.cpuSPer1kRequests), times(ratio(costs.get(r.wiring)?.cpuSPer1kRequests, costs.get(BASELINE)?.cpuSPer1kRequests)),
+      esc(r.wiring), ms(r.p50Ms), ms(r.p99Ms), r.wiring === BASELINE || !base ? times(ratio(r.p99Ms, base?.p99Ms)) : timesWithRange(r.vsBaseline?.p99),
+      num(costs.get(r.wiring)?.cpuSPer1kRequests), r.wiring === BASELINE ? times(1) : timesWithRange(costs.get(r.wiring)?.vsBaseline?.cpuSPer1kRequests),
       costs.get(r.wiring)?.maxRps === undefined ? '—' : `${num(costs.get(r.wiring)?.maxRps)} req/s`,
     ])];
   });
@@ -53,6 +53,6 @@ export function comparisonPage(runs: RunResult[], runLink: (runId: string) => st
     (points.length ? figure(chart, 'Read: a bar is one wiring in one run; its height is that wiring\'s p99 divided by the monolith\'s p99 measured in the same run (1× = no cost). ' +
       'Bars of the same wiring that differ a lot between runs mean the cost of splitting depends on the load, the scenario or the machine — see each run\'s own page before trusting either.') : '<p>No run here has a monolith to compare with.</p>') +
     table(['wiring', 'p50', 'p99', 'p99 × monolith', 'CPU s per 1,000 requests', 'CPU × monolith', 'max throughput'], rows) +
-    '<p class="note">Medians over each run\'s trials; latency coordinated-omission corrected where the run\'s driver is the built-in one (see each run\'s section 8).</p></section>';
+    `<p class="note">Latency percentiles pooled over each run's trials, CPU the median over them; ratios with their ${intervalMethod(Math.max(...runs.map((r) => r.config.trials)))} within each run. Latency coordinated-omission corrected where the run\'s driver is the built-in one (see each run's section 8).</p></section>`;
   return page({ title: `splitbench · ${runs.length} runs compared`, body, charts: points.length ? [chart] : [] });
 }

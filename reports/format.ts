@@ -4,6 +4,7 @@
 export const MISSING = '—';
 
 import { atLeast } from '../results/lower-bound.js';
+import { RATIO_CONFIDENCE, RATIO_METHOD, type RatioInterval } from '../results/ratio-interval.js';
 
 export { median } from '../results/median.js';
 
@@ -39,3 +40,16 @@ export function times(r: number | undefined): string {
 }
 
 export const percent = (share: number | undefined) => (share === undefined ? MISSING : `${num(share * 100)} %`);
+
+/** "0.8–1.3×", or why there is none (one trial has no spread). */
+export function ratioRange(r: RatioInterval): string {
+  if (!Number.isFinite(r.low) || !Number.isFinite(r.high)) return r.rounds < 2 ? 'no interval: one trial' : 'no interval';
+  const two = (x: number) => (x >= 10 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(2)).toString());
+  return `${two(r.low)}–${two(r.high)}×`;
+}
+
+/** "1.4× [1.1–1.8×]": a ratio always with its interval. */
+export const timesWithRange = (r: RatioInterval | undefined) => (r === undefined ? MISSING : `${times(r.value)} [${ratioRange(r)}]`);
+
+/** "90 % intervals, paired rounds, Student's t (3 rounds)": named once beside every set of intervals. */
+export const intervalMethod = (rounds: number) => `${RATIO_CONFIDENCE * 100} % intervals: ${RATIO_METHOD}${rounds > 1 ? ` over ${rounds} rounds` : ', which needs ≥ 2 trials per wiring'}`;

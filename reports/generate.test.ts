@@ -89,7 +89,7 @@ describe('report page from the fixture', () => {
     const cost = runPage(run, 'x').html.match(/<section id="cost">(.*?)<\/section>/s)![1];
     expect(cost).toContain('<th scope="col">$ per million orders</th>');
     expect(cost).toMatch(/\$0\.50<span class="ratio">baseline/);
-    expect(cost).toMatch(/\$1\.\d\d<span class="ratio">[\d.]+× monolith/);
+    expect(cost).toMatch(/\$1\.\d\d<span class="ratio">[\d.]+× monolith<\/span><span class="ratio">\[[\d.]+–[\d.]+×\]<\/span>/);
     expect(cost).toContain('never below 0.25 vCPU / 0.5 GB');
   });
 
@@ -122,14 +122,40 @@ describe('report page from the fixture', () => {
     expect(section).toMatch(/Relay capacity.*services\/grpc/s);
   });
 
-  it('states a verdict per workflow from the medians', () => {
+  it('states a verdict per workflow, every ratio with its interval and the interval\'s method', () => {
     const vs = verdicts(fixture());
     expect(vs.map((v) => v.topic)).toEqual(['checkout', 'browse', 'max throughput']);
-    expect(vs[0].text).toMatch(/^checkout: services\/grpc p99 is [\d.]+× the monolith's \([\d.,]+ ms vs [\d.,]+ ms\) at 60 req\/s, and costs [\d.]+× the CPU per request \(whole mix\); the closest to the monolith, domains\/http/);
+    expect(vs[0].text).toMatch(/^checkout: services\/grpc's p99 is [\d.]+× \[[\d.]+–[\d.]+×\] the monolith's \([\d.,]+ ms vs [\d.,]+ ms\) at 60 req\/s, and its CPU per request \(whole mix\) is [\d.]+× \[[\d.]+–[\d.]+×\] the monolith's; the closest to the monolith, domains\/http: p99 is [\d.]+× \[[\d.]+–[\d.]+×\]/);
+    expect(vs[0].text).toMatch(/p99 pooled over 2 trial\(s\), 90 % intervals: paired rounds, Student's t over 2 rounds\.$/);
     // services/grpc kept 55 of 60 req/s in the fixture: the sentence must say so.
     expect(vs[0].text).toContain('services/grpc kept only 55 of 60 req/s');
-    // Fixture saturation: 900 req/s for the monolith, 900/√21 = 196 for services/*.
-    expect(vs[2].text).toMatch(/^max throughput: services\/http completes 0\.22× the monolith's requests per second \(196 vs 900 req\/s, closed model, 32 in flight\); the best split, domains\/(?:http|grpc), 0\.41×\.$/);
+    // Fixture saturation: 900 req/s for the monolith, 900/√21 = 196 for services/*; one run each, so rates and no ratio.
+    expect(vs[2].text).toMatch(/^max throughput \(closed model, 32 in flight, one run per wiring, so no interval and no ratio stated\): the monolith 900 req\/s, the lowest split services\/http 196 req\/s, the highest domains\/(?:http|grpc) 367 req\/s\.$/);
+    expect(vs[2].text).not.toMatch(/\d×/);
+  });
+
+  it('never states a ratio whose interval holds 1 as a difference', () => {
+    const run = fixture();
+    // domains/http answers as the monolith did in the other round: pooled ratio 1, the rounds' ratios r and 1/r.
+    const mono = run.cells.filter((c) => c.wiring === 'monolith');
+    for (const c of run.cells.filter((x) => x.wiring === 'domains/http')) {
+      const other = mono.find((m) => m.trial !== c.trial)!;
+      c.driver = structuredClone(other.driver);
+      c.cost = structuredClone(other.cost);
+    }
+    const text = verdicts(run)[0].text;
+    expect(text).toMatch(/the closest to the monolith, domains\/http: p99 shows no difference this run can resolve \[[\d.]+–[\d.]+×\]/);
+    expect(text).toMatch(/CPU shows no difference this run can resolve \[[\d.]+–[\d.]+×\]/);
+    const cost = runPage(run, 'x').html.match(/<section id="cost">(.*?)<\/section>/s)![1];
+    expect(cost).toMatch(/1× monolith<\/span><span class="ratio">\[[\d.]+–[\d.]+×\]<\/span>/);
+  });
+
+  it('one trial per wiring: no interval, so no difference claimed', () => {
+    const run = fixture();
+    run.cells = run.cells.filter((c) => c.trial === 1);
+    const text = verdicts(run)[0].text;
+    expect(text).toMatch(/^checkout: services\/\w+'s p99 shows no difference this run can resolve \[no interval: one trial\]/);
+    expect(text).not.toMatch(/ is [\d.]+×/);
   });
 });
 

@@ -2,13 +2,18 @@
 import type { RunResult } from '../results/run.js';
 import { describeBill } from '../results/bill.js';
 import { spectrumChart, sweepChart } from './charts.js';
-import { MISSING, msAtLeast, num, ratio, times } from './format.js';
+import { intervalMethod, MISSING, msAtLeast, num, ratio, ratioRange, times } from './format.js';
+import type { RatioInterval } from '../results/ratio-interval.js';
 import { esc, figure, table, type Row } from './html.js';
 import type { Section } from './section.js';
 import { spectrum } from './spectrum.js';
 import { BASELINE, keptRate, latencyRows, wiringCosts, wiringsOf, workflowsOf } from './summary.js';
 
-const withRatio = (value: string, r: number | undefined, isBaseline: boolean) =>
+/** A measured figure with its ratio to the monolith's, and that ratio's interval on a line of its own (the table fits 1280 px). */
+const withRatio = (value: string, r: RatioInterval | undefined, isBaseline: boolean) =>
+  `${value}<span class="ratio">${isBaseline ? 'baseline' : r === undefined ? MISSING : `${times(r.value)} monolith</span><span class="ratio">[${ratioRange(r)}]`}</span>`;
+/** A count that is exact (processes): its ratio has no interval to carry. */
+const withExactRatio = (value: string, r: number | undefined, isBaseline: boolean) =>
   `${value}<span class="ratio">${isBaseline ? 'baseline' : r === undefined ? MISSING : `${times(r)} monolith`}</span>`;
 
 export function costTable(run: RunResult): Section {
@@ -27,26 +32,27 @@ export function costTable(run: RunResult): Section {
     for (const r of rows.filter((x) => x.workflow === workflow)) {
       const c = costs.get(r.wiring);
       const isBase = r.wiring === BASELINE;
-      const lat = (v: number, b: number | undefined) => withRatio(msAtLeast(v, r.lowerBound), ratio(v, b), isBase);
+      const lat = (v: number, k: 'p50' | 'p99' | 'p999') => withRatio(msAtLeast(v, r.lowerBound), baseRow && r.vsBaseline?.[k], isBase);
       body.push([
         esc(r.wiring),
-        withRatio(num(c?.processes), ratio(c?.processes, base?.processes), isBase),
-        lat(r.p50Ms, baseRow?.p50Ms), lat(r.p99Ms, baseRow?.p99Ms), lat(r.p999Ms, baseRow?.p999Ms),
-        withRatio(c?.maxRps === undefined ? MISSING : `${num(c.maxRps)} req/s`, ratio(c?.maxRps, base?.maxRps), isBase),
-        withRatio(c?.cpuSPer1kRequests === undefined ? MISSING : `${num(c.cpuSPer1kRequests)} s`, ratio(c?.cpuSPer1kRequests, base?.cpuSPer1kRequests), isBase) +
+        withExactRatio(num(c?.processes), ratio(c?.processes, base?.processes), isBase),
+        lat(r.p50Ms, 'p50'), lat(r.p99Ms, 'p99'), lat(r.p999Ms, 'p999'),
+        // One saturation run per wiring: no spread, so no ratio without an interval.
+        c?.maxRps === undefined ? MISSING : `${num(c.maxRps)} req/s<span class="ratio">${isBase ? 'baseline' : 'one run: no ratio'}</span>`,
+        withRatio(c?.cpuSPer1kRequests === undefined ? MISSING : `${num(c.cpuSPer1kRequests)} s`, c?.vsBaseline?.cpuSPer1kRequests, isBase) +
           (c?.dbCpuSPer1kRequests === undefined ? '' : `<span class="ratio">+ database ${num(c.dbCpuSPer1kRequests)} s</span>`),
-        withRatio(c?.rssPeakMbSum === undefined ? MISSING : `${num(c.rssPeakMbSum)} MB`, ratio(c?.rssPeakMbSum, base?.rssPeakMbSum), isBase),
-        ...(priced ? [withRatio(c?.usdPerMillionOrders === undefined ? MISSING : `$${c.usdPerMillionOrders.toFixed(2)}`, ratio(c?.usdPerMillionOrders, base?.usdPerMillionOrders), isBase)] : []),
+        withRatio(c?.rssPeakMbSum === undefined ? MISSING : `${num(c.rssPeakMbSum)} MB`, c?.vsBaseline?.rssPeakMbSum, isBase),
+        ...(priced ? [withRatio(c?.usdPerMillionOrders === undefined ? MISSING : `$${c.usdPerMillionOrders.toFixed(2)}`, c?.vsBaseline?.usdPerMillionOrders, isBase)] : []),
         c?.offeredRps === undefined ? MISSING : `${num(c.achievedRps)} of ${num(c.offeredRps)} req/s${keptRate(c) ? '' : ' ⚠'}`,
         r.ok + r.errors ? `${num(r.errors)} (${num((100 * r.errors) / (r.ok + r.errors))} %)` : MISSING,
       ]);
     }
   }
   const html = table(head, body) +
-    `<p class="note">Latency: ${run.config.driver === 'builtin' ? 'coordinated-omission corrected (from each request\'s intended send time)' : `<strong>not</strong> coordinated-omission corrected (driver ${esc(run.config.driver)}, see section 8)`}, median over ${trials} trial(s) per wiring; ` +
-    'each figure also as a multiple of the monolith\'s. CPU: seconds of CPU of every process of the wiring per 1,000 requests answered in the measured window, the database\'s CPU beside it; ' +
+    `<p class="note">Latency: ${run.config.driver === 'builtin' ? 'coordinated-omission corrected (from each request\'s intended send time)' : `<strong>not</strong> coordinated-omission corrected (driver ${esc(run.config.driver)}, see section 8)`}, percentiles over every answer of the ${trials} trial(s) per wiring pooled (their histograms merged); CPU, RSS and $ the median over trials; ` +
+    `each figure also as a multiple of the monolith's with its interval in brackets (${intervalMethod(trials)}: each round's ratio of the same measure, the interval centred on the ratio shown); a bracket that holds 1× is no difference this run can resolve. Processes: an exact count. CPU: seconds of CPU of every process of the wiring per 1,000 requests answered in the measured window, the database's CPU beside it; ` +
     'peak RSS summed over the wiring\'s processes; CPU, RSS and the achieved rate are per wiring (the whole workload), so they repeat across workflows. ' +
-    (hasSaturation ? 'Max throughput: closed model (autocannon) with the scenario\'s mix, completed requests per second. ' : 'Max throughput: not measured in this run (no saturation runs; <code>--saturation</code> or the default profile measure it). ') +
+    (hasSaturation ? 'Max throughput: closed model (autocannon) with the scenario\'s mix, completed requests per second, one run per wiring (no spread, so no ratio stated). ' : 'Max throughput: not measured in this run (no saturation runs; <code>--saturation</code> or the default profile measure it). ') +
     (priced ? `${esc(describeBill(run.config.prices!))} ` : '') +
     '⚠: the wiring fell more than 5 % short of the offered rate, so its latency is that of an overloaded queue. ' +
     '≥: over 1 % of a trial\'s sends were dropped (no free slot within maxInFlight: no latency at all) or timed out (latency = the timeout), so the figure is a lower bound; both count in errors.</p>';

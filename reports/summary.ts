@@ -1,7 +1,10 @@
-// The run reduced to what the report compares: per wiring × workflow latency and per wiring cost,
-// each the median over the run's trials.
+// The run reduced to what the report compares: per wiring × workflow latency (pooled over the run's
+// trials) and per wiring cost (the median over trials), each against the monolith with its interval
+// (results/run-ratios.ts derives them).
 import type { Cell, RunResult } from '../results/run.js';
 import { isLowerBound } from '../results/lower-bound.js';
+import type { RatioInterval } from '../results/ratio-interval.js';
+import { cellRatio, pooledLatency, type Percentile } from '../results/run-ratios.js';
 import { median } from './format.js';
 
 export const BASELINE = 'monolith';
@@ -10,9 +13,12 @@ export interface LatencyRow {
   workflow: string;
   wiring: string;
   trials: number;
+  /** Over every answer of every trial (the trials' histograms merged). */
   p50Ms: number;
   p99Ms: number;
   p999Ms: number;
+  /** Each percentile ÷ the monolith's, with its interval (absent for the monolith, or without one). */
+  vsBaseline?: Record<Percentile, RatioInterval>;
   /** Requests that succeeded and that failed (error status, timeout, connection), summed over trials. */
   ok: number;
   errors: number;
@@ -35,6 +41,8 @@ export interface WiringCost {
   /** Closed-model maximum throughput, when the run looked for it. */
   maxRps: number | undefined;
   invariantsOk: boolean;
+  /** Per-cell measures ÷ the monolith's, with their intervals (absent for the monolith, or without one). */
+  vsBaseline?: { cpuSPer1kRequests?: RatioInterval; rssPeakMbSum?: RatioInterval; usdPerMillionOrders?: RatioInterval };
 }
 
 /** Wirings in the order the run listed them, the baseline first. */
@@ -59,13 +67,14 @@ export function cellsOf(run: RunResult, wiring: string): Cell[] {
 }
 
 export function latencyRows(run: RunResult): LatencyRow[] {
+  const pooled = pooledLatency(run, BASELINE);
   return workflowsOf(run).flatMap((workflow) => wiringsOf(run).flatMap((wiring) => {
     const results = cellsOf(run, wiring).flatMap((c) => c.driver.workflows.filter((w) => w.workflow === workflow));
-    if (results.length === 0) return [];
-    const med = (pick: (l: (typeof results)[number]['latencyMs']) => number) => median(results.map((r) => pick(r.latencyMs)))!;
+    const p = pooled.find((x) => x.wiring === wiring && x.workflow === workflow);
+    if (results.length === 0 || !p) return [];
     return [{
       workflow, wiring, trials: results.length,
-      p50Ms: med((l) => l.p50), p99Ms: med((l) => l.p99), p999Ms: med((l) => l.p999),
+      p50Ms: p.ms.p50, p99Ms: p.ms.p99, p999Ms: p.ms.p999, ...(p.vsBaseline && { vsBaseline: p.vsBaseline }),
       ok: results.reduce((t, r) => t + r.ok, 0),
       errors: results.reduce((t, r) => t + Object.values(r.errors).reduce((a, b) => a + b, 0), 0),
       lowerBound: results.some(isLowerBound),
@@ -81,6 +90,8 @@ export function wiringCosts(run: RunResult): WiringCost[] {
     const med = (pick: (c: Cell) => number) => median(cells.map(pick));
     const dbCpu = cells.map((c) => c.cost.dbCpuSPer1kRequests).filter((x): x is number => typeof x === 'number');
     const usd = cells.map((c) => c.bill?.usdPerMillionOrders).filter((x): x is number => typeof x === 'number');
+    const vs = (pick: (c: Cell) => number | null | undefined) => cellRatio(run, BASELINE, wiring, (c) => pick(c) ?? undefined);
+    const vsBaseline = { cpuSPer1kRequests: vs((c) => c.cost.cpuSPer1kRequests), rssPeakMbSum: vs((c) => c.cost.rssPeakMbSum), usdPerMillionOrders: vs((c) => c.bill?.usdPerMillionOrders) };
     return [{
       wiring, trials: cells.length,
       processes: cells[0]?.processes ?? saturation!.cost.processes,
@@ -92,6 +103,7 @@ export function wiringCosts(run: RunResult): WiringCost[] {
       usdPerMillionOrders: median(usd),
       maxRps: saturation?.maxRps,
       invariantsOk: cells.every((c) => c.invariants.ok),
+      ...(cells.length && wiring !== BASELINE && { vsBaseline }),
     }];
   });
 }

@@ -2,7 +2,8 @@
 // and the field, never a page of undefined.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ADVISE_SCHEMA_VERSION, type AdviseResult } from './advise.js';
+import { ADVISE_SCHEMA_VERSION, moneyPath, type AdviseResult, type CandidateResult } from './advise.js';
+import { rankCandidates } from './advise-rank.js';
 import { RunFileError } from './run-file.js';
 
 export const ADVISE_FILE = 'advise.json';
@@ -23,7 +24,22 @@ export function readAdvise(fileOrDir: string): AdviseResult {
   }
   const problems = checkAdvise(data);
   if (problems.length) throw new RunFileError(`${file}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`);
-  return data as AdviseResult;
+  return upgraded(data as AdviseResult);
+}
+
+/**
+ * Studies written before the ranking by what resolved carry rankByP99 (the order of the p99 point
+ * values) instead of rank and rankedBy: ranked again from their own deltas, the way npm run advise now ranks.
+ */
+function upgraded(a: AdviseResult): AdviseResult {
+  if (a.candidates.every((c) => typeof c.rank === 'number' && typeof c.rankedBy === 'string')) return a;
+  const money = moneyPath(a.cells);
+  const links = [...new Set(a.candidates.map((c) => c.link))];
+  const candidates = links.flatMap((link) => rankCandidates(a.candidates.filter((c) => c.link === link).map((c) => {
+    const { rankByP99: _older, ...rest } = c as CandidateResult & { rankByP99?: number };
+    return rest;
+  }), money));
+  return { ...a, candidates };
 }
 
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -6,6 +6,7 @@ import type { Scenario } from '../scenarios/scenario.js';
 import type { LinkProfile } from '../scenarios/links.js';
 import type { PriceTable } from '../scenarios/prices.js';
 import type { Bill } from './bill.js';
+import type { RankedBy } from './advise-rank.js';
 
 export const ADVISE_SCHEMA_VERSION = 1;
 
@@ -61,6 +62,9 @@ export interface StudyCell extends Cell {
 /** Candidate − monolith, with an interval at config.confidence. */
 export interface Delta { value: number; low: number; high: number }
 
+/** The workflow that carries the money: checkout when the mix sends it, else every request. */
+export const moneyPath = (cells: Pick<StudyCell, 'driver'>[]) => (cells.some((c) => c.driver.workflows.some((w) => w.workflow === 'checkout')) ? 'checkout' : 'all');
+
 /** Within the noise: the interval holds zero (or there is none). */
 export const withinNoise = (d: Delta) => !(d.low > 0 || d.high < 0);
 
@@ -101,8 +105,11 @@ export interface CandidateResult {
   crossing: Crossing;
   /** Every cell of this candidate kept its invariants (and so did its monolith neighbours). */
   invariantsOk: boolean;
-  /** 1 = cheapest on the money path's p99 under this link profile. */
-  rankByP99: number;
+  /** 1 = cheapest under this link profile, by what the study resolved (advise-rank.ts); equal ranks tie. */
+  rank: number;
+  /** What decided the rank: the money path's p99 delta, its p50 delta (p99 unresolved), or nothing resolved. */
+  rankedBy: RankedBy;
+  /** The same by the resolved CPU delta. */
   rankByCpu: number;
   /** One sentence: what the extraction costs, and whether that is beyond the noise. */
   verdict: string;

@@ -16,6 +16,15 @@ export function empirical(valueCounts: [value: number, count: number][]): Empiri
   return { values: Float64Array.from(sorted, ([v]) => v), cumulative, count: total };
 }
 
+/** Several trials' samples as one: their histograms merged, so a pooled p99 rests on every trial's answers. */
+export function pooled(trials: Empirical[]): Empirical {
+  const counts = new Map<number, number>();
+  for (const e of trials) {
+    for (let i = 0; i < e.values.length; i++) counts.set(e.values[i], (counts.get(e.values[i]) ?? 0) + e.cumulative[i] - (i ? e.cumulative[i - 1] : 0));
+  }
+  return empirical([...counts]);
+}
+
 /** The value at rank max(1, ⌈p·n⌉): HdrHistogram's definition, so the gate's p99 is run.json's p99. */
 export function quantile(e: Empirical, p: number): number {
   return valueAtRank(e, rankOf(e.count, p));

@@ -24,6 +24,7 @@ import { clock, progress, rateAndP99 } from './bench/progress.js';
 import { describeArrival, shapeScenario } from './bench/shape-scenario.js';
 import { medianOrNaN as median } from '../results/median.js';
 import { withinNoise } from '../results/advise.js';
+import { ladderOrder } from '../results/advise-rank.js';
 import { CANDIDATES_PER_MONOLITH, EXTRACTABLE } from './advise/plan.js';
 import { plannedCells, runStudy } from './advise/study.js';
 import { args, fail, log, onShutdown } from './cli.js';
@@ -168,7 +169,8 @@ function method(floorUs: number, proxyUs: number | undefined): string {
     `Open model (${describeLoad(scenario)}), latency from the intended send time, warm-up excluded. A delta is candidate ÷ the geometric mean of its neighbours, in logs; ` +
     `its ${CONFIDENCE * 100} % interval uses the trial-to-trial spread of the monolith in this run (half the mean squared difference of successive trials, so slow drift is not noise), pooled with repeated candidates' own, with Student's t; a candidate is assumed to vary as much, in proportion, as the monolith. ` +
     `CPU: every service process plus the database, per 1,000 requests. Calls crossing: the measured edges between the processes (events: the outbox relay's deliveries and what event-only subscribers call). ` +
-    `Ranking: by the checkout p99 delta (the money path), and separately by CPU. Ladder: the candidates taken out in ranked order, each step measured once. ` +
+    `Ranking: by what resolved — the checkout (money path) p99 delta where its interval excludes zero, else the p50 delta where that one does; a delta whose interval holds zero counts as no difference, so candidates with nothing resolved tie (equal ranks stay equal); separately by the resolved CPU delta. ` +
+    `Ladder: the candidates taken out in ranked order, ties broken by fewer calls crossing per request, then by name; each step measured once. ` +
     `One ${transport} hop alone measured ${Math.round(floorUs)} µs p50 here. Link profiles: Toxiproxy on every process → process boundary, the round trip split over both directions in whole ms` +
     `${proxyUs !== undefined ? `, the proxy itself +${proxyUs} µs p50 per round trip` : ''}; the database stays on loopback in every wiring (it would be as far from the monolith as from a satellite), and so does the driver. ` +
     describeBill(prices);
@@ -190,13 +192,13 @@ function printSummary(r: AdviseResult) {
   const d = (x: { value: number; low: number; high: number }, digits = 1) =>
     `${signed(x.value, digits)} [${signed(x.low, digits)}, ${signed(x.high, digits)}]${withinNoise(x) ? ' ~' : '  '}`;
   for (const link of r.config.links) {
-    const rows = r.candidates.filter((c) => c.link === link.name).sort((a, b) => a.rankByP99 - b.rankByP99);
-    console.log(`\n${link.name}: ranked by the checkout p99 delta (~: within the noise, ${r.config.confidence * 100} % intervals)`);
-    table(['rank', 'service', 'Δp99 checkout ms', 'Δp50 checkout ms', 'ΔCPU s/1k req', 'Δ$/M orders', 'calls/req', 'events/req', 'invariants'], rows.map((c) => {
+    const rows = ladderOrder(r.candidates.filter((c) => c.link === link.name));
+    console.log(`\n${link.name}: ranked by the checkout p99 delta where resolved, else p50; equal ranks: nothing resolved between them (~: within the noise, ${r.config.confidence * 100} % intervals)`);
+    table(['rank', 'service', 'ranked by', 'Δp99 checkout ms', 'Δp50 checkout ms', 'ΔCPU s/1k req', 'Δ$/M orders', 'calls/req', 'events/req', 'invariants'], rows.map((c) => {
       const w = c.workflows.find((x) => x.workflow === 'checkout') ?? c.workflows.find((x) => x.workflow === 'all')!;
-      return [String(c.rankByP99), c.service, d(w.p99Ms), d(w.p50Ms), d(c.cpuSPer1kRequests, 2), signed(c.usdPerMillionOrders.delta, 2),
+      return [String(c.rank), c.service, c.rankedBy, d(w.p99Ms), d(w.p50Ms), d(c.cpuSPer1kRequests, 2), signed(c.usdPerMillionOrders.delta, 2),
         String(c.crossing.callsPerRequest), String(c.crossing.eventCallsPerRequest), c.invariantsOk ? 'OK' : 'BROKEN'];
-    }));
+    }), [1, 2]);
   }
   for (const l of r.ladders) printLadder(l, e.cores);
 }
@@ -209,9 +211,9 @@ function printLadder(l: Ladder, cores: number) {
   ]));
 }
 
-/** Columns as wide as their widest cell; the second left-aligned (a name), the rest right-aligned (numbers). */
-function table(head: string[], rows: string[][]) {
+/** Columns as wide as their widest cell; the second and third left-aligned (names), the rest right-aligned (numbers). */
+function table(head: string[], rows: string[][], names = [1]) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (r: string[]) => r.map((c, i) => (names.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log([line(head), ...rows.map(line)].join('\n'));
 }

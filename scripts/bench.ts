@@ -18,7 +18,7 @@ import { builtinDrive } from './bench/driver-process.js';
 import { environment } from './bench/environment.js';
 import { k6Missing, k6Path, runK6 } from './bench/k6.js';
 import { atLeast, isLowerBound, LOWER_BOUND_SHARE } from '../results/lower-bound.js';
-import { medianOrNaN as median } from '../results/median.js';
+import { wiringTable } from './bench/wiring-table.js';
 import { runMicro } from './bench/micro.js';
 import { RELAY_BENCH_WIRINGS, runRelayBench } from './bench/relay-bench.js';
 import { describeArrival, shapeScenario } from './bench/shape-scenario.js';
@@ -33,27 +33,11 @@ import { billCell } from './bench/bill-cell.js';
 import { addsNothing, applyLink } from './bench/link-profile.js';
 import { measureProxyCost } from './bench/proxy-cost.js';
 import { args, fail, log, onShutdown } from './cli.js';
+import { cellPlanS, PROFILES, rounds, SATURATION, SWEEP_FRACTIONS, SWEEP_POINT, type Profile } from './bench/profiles.js';
 
-/** Closed-model saturation runs (autocannon): requests in flight per wiring, and their length. */
-const SATURATION = { connections: 32, warmupS: 2, durationS: 6 };
-/** Sweep rates as fractions of the monolith's maximum throughput. */
-const SWEEP_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 0.9];
-const SWEEP_POINT = { warmupS: 2, durationS: 6 };
-
-const PROFILES = {
-  /** ≤ 90 s on 2 cores: short runs, few samples — a quick look, not a verdict. */
-  quick: { scenario: 'checkout-steady', durationS: 6, warmupS: 2, trials: 1, microS: 0.3, relayEvents: 5_000, saturation: false, sweep: false, floor: false },
-  /** ≤ 5 minutes on 2 cores: the default comparison, with each wiring's maximum throughput. */
-  default: { scenario: 'checkout-steady', durationS: 15, warmupS: 3, trials: 1, microS: 1, relayEvents: 50_000, saturation: true, sweep: false, floor: false },
-  /** What the CI gate needs: interleaved repeated trials per cell. */
-  ci: { scenario: 'checkout-steady', durationS: 8, warmupS: 2, trials: 5, microS: 0.5, relayEvents: 5_000, saturation: false, sweep: false, floor: false },
-  /** The scenario file as written, no shortening, plus saturation and the latency-vs-load sweep. */
-  full: { scenario: 'checkout-steady', durationS: undefined, warmupS: undefined, trials: 1, microS: 2, relayEvents: 50_000, saturation: true, sweep: true, floor: true },
-} as const;
-type Profile = keyof typeof PROFILES;
 
 const USAGE = `usage: npm run bench -- [options]
-  --profile quick|default|ci|full   run length (default: default, ≤ 5 min on 2 cores; quick ≤ 90 s)
+  --profile quick|default|ci|full   run length (default: default, 3 interleaved rounds, ≤ 6 min on 2 cores; quick ≤ 90 s)
   --wirings a,b,…                   default: ${HEADLINE_WIRINGS.join(',')}; also ${[...DEPLOYED_WIRINGS.filter((w) => !HEADLINE_WIRINGS.includes(w)), ...LADDER_WIRINGS].join(', ')}, ${EXTRACT_HELP}
   --scenario <name|file.json>       default: checkout-steady (scenarios/*.json)
   --driver builtin|k6|autocannon    builtin: open model, coordinated-omission corrected (default);
@@ -144,10 +128,10 @@ const bar = progress();
 const began = Date.now();
 
 // The plan up front, so that progress can say what is left.
-const cellS = scenario.warmupS + scenario.durationS + 8;
-const saturationS = SATURATION.warmupS + SATURATION.durationS + 8;
+const cellS = cellPlanS(scenario);
+const saturationS = cellPlanS(SATURATION);
 const sweepS = SWEEP_FRACTIONS.length * (SWEEP_POINT.warmupS + SWEEP_POINT.durationS + 1) + 8;
-const openCells = values.target || closedOnly ? [] : Array.from({ length: trials }, (_, t) => wirings.map((w) => ({ wiring: w, trial: t + 1 }))).flat();
+const openCells = values.target || closedOnly ? [] : rounds(wirings, trials);
 // The sweep's rates come from the monolith's maximum, so the monolith is saturated first whatever --wirings says.
 const saturated = values.target || !saturation ? [] : sweep && !wirings.includes('monolith') ? ['monolith', ...wirings] : wirings;
 const swept = values.target || !sweep ? [] : wirings;
@@ -358,32 +342,13 @@ function summaryOf(d: DriverResult): string {
     (d.dropped ? `, ${d.dropped} dropped` : '');
 }
 
-function ratio(x: number, m: number | undefined): string {
-  return m ? `${(x / m).toFixed(2)}×` : '—';
-}
-
 function printSummary(run: RunResult) {
   const e = run.environment;
   console.log(`\n${e.cores} × ${e.cpuModel}, node ${e.node}, load average ${e.loadAverage.join(' ')} at start`);
   if (run.cells.length) {
-    const byWiring = new Map<string, Cell[]>();
-    for (const c of run.cells) byWiring.set(c.wiring, [...(byWiring.get(c.wiring) ?? []), c]);
-    const rows = [...byWiring].map(([wiring, cs]) => {
-      const all = cs.map((c) => c.driver.workflows.find((w) => w.workflow === 'all')!);
-      return {
-        wiring, p50: median(all.map((a) => a.latencyMs.p50)), p99: median(all.map((a) => a.latencyMs.p99)),
-        rps: median(cs.map((c) => c.driver.achievedRps)), cpu: median(cs.map((c) => c.cost.cpuSPer1kRequests)),
-        usd: median(cs.map((c) => c.bill?.usdPerMillionOrders).filter((x): x is number => typeof x === 'number')),
-        procs: cs[0].processes, errors: all.reduce((t, a) => t + Object.values(a.errors).reduce((x, y) => x + y, 0), 0),
-        ok: cs.every((c) => c.invariants.ok), lowerBound: all.some(isLowerBound),
-      };
-    });
-    const mono = rows.find((r) => r.wiring === 'monolith');
-    console.log(`${describeArrival(scenario)}; medians over ${trials} trial(s)`);
-    console.log('wiring            procs   p50 ms    p99 ms   ×mono p99   req/s   CPU s/1k req  ×mono CPU  $/M orders  errors  invariants');
-    for (const r of rows) {
-      console.log(`${r.wiring.padEnd(18)}${String(r.procs).padStart(5)}${atLeast(r.p50.toFixed(2), r.lowerBound).padStart(9)}${atLeast(r.p99.toFixed(2), r.lowerBound).padStart(10)}${ratio(r.p99, mono?.p99).padStart(12)}${r.rps.toFixed(0).padStart(8)}${r.cpu.toFixed(3).padStart(15)}${ratio(r.cpu, mono?.cpu).padStart(11)}${(Number.isFinite(r.usd) ? r.usd.toFixed(2) : '—').padStart(12)}${String(r.errors).padStart(8)}  ${r.ok ? 'OK' : 'BROKEN'}`);
-    }
+    const { lines, rows } = wiringTable(run);
+    console.log(`${describeArrival(scenario)}; ${lines[0]}`);
+    for (const line of lines.slice(1)) console.log(line);
     if (rows.some((r) => Number.isFinite(r.usd))) console.log(`  $/M orders: the measured use of every process and the database at ${prices.file}'s list prices (the bill of npm run advise: the report's cost table states its method)`);
     if (rows.some((r) => r.lowerBound)) console.log(`  ≥: over ${LOWER_BOUND_SHARE * 100} % of a trial's sends were dropped or timed out (counted in errors): the percentile is a lower bound`);
     const warnings = [...new Set(run.cells.flatMap((c) => c.driver.warnings.map((w) => `${c.wiring}: ${w}`)))];
@@ -391,11 +356,10 @@ function printSummary(run: RunResult) {
   }
   for (const line of floorSummary(run)) console.log(line);
   if (run.saturation?.length) {
-    const mono = run.saturation.find((r) => r.wiring === 'monolith');
-    console.log(`\nsaturation (closed model, ${SATURATION.connections} in flight, ${scenario.name} mix)`);
-    console.log('wiring            max req/s  ×mono   p99 ms   CPU s/1k req  errors  invariants');
+    console.log(`\nsaturation (closed model, ${SATURATION.connections} in flight, ${scenario.name} mix; one run per wiring: no interval, so no ratio)`);
+    console.log('wiring            max req/s   p99 ms   CPU s/1k req  errors  invariants');
     for (const r of run.saturation) {
-      console.log(`${r.wiring.padEnd(18)}${r.maxRps.toFixed(0).padStart(9)}${ratio(r.maxRps, mono?.maxRps).padStart(7)}${atLeast(r.latencyMs.p99.toFixed(1), r.lowerBound).padStart(9)}${r.cost.cpuSPer1kRequests.toFixed(3).padStart(15)}${String(r.errors).padStart(8)}  ${r.invariants.ok ? 'OK' : 'BROKEN'}`);
+      console.log(`${r.wiring.padEnd(18)}${r.maxRps.toFixed(0).padStart(9)}${atLeast(r.latencyMs.p99.toFixed(1), r.lowerBound).padStart(9)}${r.cost.cpuSPer1kRequests.toFixed(3).padStart(15)}${String(r.errors).padStart(8)}  ${r.invariants.ok ? 'OK' : 'BROKEN'}`);
     }
   }
   if (run.sweep?.length) {

@@ -1,12 +1,13 @@
 // The study's arithmetic, pure: each candidate against the monolith trials just before and after it,
-// the ranking, the verdict sentences and the ladder. A delta is taken in logs (a candidate trial ÷ the
+// the ranking (by what resolved: results/advise-rank.ts), the verdict sentences and the ladder. A delta is taken in logs (a candidate trial ÷ the
 // geometric mean of its neighbours), its interval from the trial-to-trial spread of the monolith
 // measured in the same run (successive trials, so a slow drift does not count as noise) pooled with the
 // candidates' own when they have repeats, with Student's t. A candidate is assumed to vary from trial to
 // trial as much, in proportion, as the monolith does: the method text says so.
-import { withinNoise, type CandidateResult, type Delta, type Ladder, type LadderStep, type StudyCell, type WorkflowDelta } from '../../results/advise.js';
+import { moneyPath, withinNoise, type CandidateResult, type Delta, type Ladder, type LadderStep, type StudyCell, type WorkflowDelta } from '../../results/advise.js';
+import { ladderOrder, rankCandidates, type Ranking } from '../../results/advise-rank.js';
 import { medianOrNaN as median } from '../../results/median.js';
-import { studentTQuantile } from '../gate/paired.js';
+import { studentTQuantile } from '../../results/student-t.js';
 import { crossing } from './crossing.js';
 import { neighbours } from './plan.js';
 
@@ -19,13 +20,11 @@ const p99 = (w: string): Measure => (c) => workflow(c, w)?.latencyMs.p99;
 export const cpuOf: Measure = (c) => c.cost.cpuSPer1kRequests + (c.cost.dbCpuSPer1kRequests ?? 0);
 const rssOf: Measure = (c) => c.cost.rssPeakMbSum;
 
-/** The workflow that carries the money: checkout when the mix sends it, else every request. */
-export const moneyPath = (cells: StudyCell[]) => (cells.some((c) => workflow(c, 'checkout')) ? 'checkout' : 'all');
 
 export function compare(cells: StudyCell[], confidence: number): CandidateResult[] {
   const out: CandidateResult[] = [];
   for (const link of [...new Set(cells.map((c) => c.link))]) {
-    const results: Omit<CandidateResult, 'rankByP99' | 'rankByCpu'>[] = [];
+    const results: Omit<CandidateResult, keyof Ranking>[] = [];
     const services = [...new Set(cells.filter((c) => c.link === link && c.role === 'candidate').map((c) => c.extracted[0]))];
     const money = moneyPath(cells);
     const monoCells = cells.filter((c) => c.link === link && c.role === 'monolith');
@@ -52,15 +51,10 @@ export function compare(cells: StudyCell[], confidence: number): CandidateResult
       };
       results.push({ ...r, verdict: verdict(r, money, med(pairs.flatMap((p) => p.monolith), cpuOf)) });
     }
-    const key = (r: (typeof results)[number], m: (x: typeof r) => number) => (Number.isFinite(m(r)) ? m(r) : Infinity);
-    const byP99 = [...results].sort((a, b) => key(a, (r) => dp99(r, money)) - key(b, (r) => dp99(r, money)));
-    const byCpu = [...results].sort((a, b) => key(a, (r) => r.cpuSPer1kRequests.value) - key(b, (r) => r.cpuSPer1kRequests.value));
-    for (const r of byP99) out.push({ ...r, rankByP99: byP99.indexOf(r) + 1, rankByCpu: byCpu.indexOf(r) + 1 });
+    out.push(...rankCandidates(results, money));
   }
   return out;
 }
-
-const dp99 = (r: Pick<CandidateResult, 'workflows'>, money: string) => r.workflows.find((w) => w.workflow === money)?.p99Ms.value ?? NaN;
 
 interface Pair { candidate: StudyCell; monolith: StudyCell[] }
 
@@ -109,7 +103,7 @@ export function spread(monolithTrials: StudyCell[], candidateTrials: StudyCell[]
   return { variance: df ? ss / df : NaN, df };
 }
 
-function verdict(r: Omit<CandidateResult, 'rankByP99' | 'rankByCpu' | 'verdict'>, money: string, monolithCpu: number): string {
+function verdict(r: Omit<CandidateResult, keyof Ranking | 'verdict'>, money: string, monolithCpu: number): string {
   const w = r.workflows.find((x) => x.workflow === money);
   const ms = (d: Delta) => `${sign(d.value)}${Math.abs(d.value).toFixed(1)} ms [${sign(d.low)}${Math.abs(d.low).toFixed(1)}, ${sign(d.high)}${Math.abs(d.high).toFixed(1)}]`;
   const cpuPct = (r.cpuSPer1kRequests.value / monolithCpu) * 100;
@@ -127,7 +121,7 @@ function verdict(r: Omit<CandidateResult, 'rankByP99' | 'rankByCpu' | 'verdict'>
 export function ladders(cells: StudyCell[], candidates: CandidateResult[]): Ladder[] {
   const money = moneyPath(cells);
   return [...new Set(cells.map((c) => c.link))].map((link) => {
-    const ranked = candidates.filter((c) => c.link === link).sort((a, b) => a.rankByP99 - b.rankByP99).map((c) => c.service);
+    const ranked = ladderOrder(candidates.filter((c) => c.link === link)).map((c) => c.service);
     const at = (cs: StudyCell[], added: string | null): LadderStep => ({
       processes: cs[0].processes, wiring: cs[0].wiring, added,
       checkout: { p50Ms: med(cs, p50(money)), p99Ms: med(cs, p99(money)) },

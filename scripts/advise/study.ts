@@ -12,6 +12,7 @@ import { billCell } from '../bench/bill-cell.js';
 import { runCell, type DriveFn } from '../bench/cell.js';
 import { addsNothing, applyLink } from '../bench/link-profile.js';
 import type { PhaseProgress } from '../bench/progress.js';
+import { ladderOrder } from '../../results/advise-rank.js';
 import { compare, ladders } from './compare.js';
 import { candidateSlots, ladderSlots, type Slot } from './plan.js';
 
@@ -66,7 +67,7 @@ export async function runStudy(o: StudyOptions): Promise<Study> {
   for (const link of o.links) {
     for (const slot of candidateSlots(o.services, o.transport, link.name, o.trials)) await measure(slot, link);
     if (!o.ladder) continue;
-    const ranked = compare(cells.filter((c) => c.link === link.name), o.confidence).sort((a, b) => a.rankByP99 - b.rankByP99).map((c) => c.service);
+    const ranked = ladderOrder(compare(cells.filter((c) => c.link === link.name), o.confidence)).map((c) => c.service);
     for (const slot of ladderSlots(ranked, o.transport, link.name)) await measure(slot, link);
   }
   const candidates = compare(cells, o.confidence);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pairedInterval, pairsNeeded, signRank, studentTCdf, studentTQuantile } from './paired.js';
+import { pairedInterval, pairsNeeded, signRank } from './paired.js';
+import { studentTCdf, studentTQuantile } from '../../results/student-t.js';
 
 describe('paired statistics', () => {
   it("Student's t matches the tables", () => {

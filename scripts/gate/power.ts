@@ -6,7 +6,7 @@ import { medianOrNaN } from '../../results/median.js';
 import type { RunResult } from '../../results/run.js';
 import { quantile, trialsOf } from '../../results/trials.js';
 import { runAbGate, undecidedChecks } from './ab.js';
-import { studentTQuantile } from './paired.js';
+import { studentTQuantile } from '../../results/student-t.js';
 
 export interface Pool {
   startedAt: string; finishedAt?: string; gitSha: string;
