@@ -18,14 +18,20 @@ const networkDbUrl = (domain: string) => `postgres://${COMPOSE_DB.user}:${COMPOS
 export const containerName = (w: WiringPlan, p: ProcessPlan) => (w.processes.length === 1 ? w.slug : `${w.slug}-${p.group}`);
 
 const limits = (r: Resources) => ({ cpus: (r.milliCpu / 1000).toFixed(2), mem_limit: `${r.memoryMiB}m` });
-const suiteImage = { image: IMAGES.suite, build: { context: '.', dockerfile: 'Dockerfile' } };
+/**
+ * Base images as `${VAR:-pinned}`: unset (a user with Docker Hub) they are the pinned ones; set, a local
+ * stand-in takes their place (npm run compose-check, where the registry cannot be reached).
+ */
+export const BASE_IMAGE_ENV = { node: 'SPLITBENCH_NODE_IMAGE', postgres: 'SPLITBENCH_POSTGRES_IMAGE' } as const;
+const overridable = (env: string, image: string) => `\${${env}:-${image}}`;
+const suiteImage = { image: IMAGES.suite, build: { context: '.', dockerfile: 'Dockerfile', args: { NODE_IMAGE: overridable(BASE_IMAGE_ENV.node, IMAGES.node) } } };
 const probe = (test: string[]) => ({ test, interval: '5s', timeout: '3s', retries: 30, start_period: '10s' });
 
 export function composeFile(plan: WiringPlan[]) {
   const services: Record<string, object> = {};
   for (const domain of SERVICES.domains) {
     services[dbService(domain)] = {
-      image: IMAGES.postgres,
+      image: overridable(BASE_IMAGE_ENV.postgres, IMAGES.postgres),
       command: ['postgres', ...SERVER_SETTINGS.flatMap((s) => ['-c', s])],
       environment: { POSTGRES_USER: COMPOSE_DB.user, POSTGRES_PASSWORD: COMPOSE_DB.password, POSTGRES_DB: domain },
       ports: [`127.0.0.1:${composeHostPort(SERVICES.domains, domain)}:5432`],

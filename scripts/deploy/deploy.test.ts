@@ -16,7 +16,7 @@ import { parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js';
 import { describeWith } from '../describe-with.js';
 import { generatedFilesOnDisk } from '../manifests.js';
-import { containerName } from './compose.js';
+import { BASE_IMAGE_ENV, containerName } from './compose.js';
 import { K6_DIR, K6_SCRIPTS_CONFIGMAP, scenarioNames } from './k6.js';
 import { K8S_DIR, namespaceOf } from './k8s.js';
 import { manifestFiles } from './manifests.js';
@@ -49,7 +49,18 @@ describe('generated deployment files', () => {
 });
 
 describeWith('docker-compose', 'docker-compose.yml (docker-compose config)', () => {
-  const config = () => parse(execFileSync('docker-compose', ['config'], { encoding: 'utf8' }));
+  const withoutOverrides = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !Object.values(BASE_IMAGE_ENV).includes(k as never)));
+  const config = (env: NodeJS.ProcessEnv = withoutOverrides()) => parse(execFileSync('docker-compose', ['config'], { encoding: 'utf8', env }));
+
+  it('builds on the pinned base images unless SPLITBENCH_NODE_IMAGE / SPLITBENCH_POSTGRES_IMAGE name others (local stand-ins)', () => {
+    const pinned = config().services;
+    expect([pinned['db-commerce'].image, pinned.seed.build.args.NODE_IMAGE]).toEqual([IMAGES.postgres, IMAGES.node]);
+    const local = config({ ...withoutOverrides(), [BASE_IMAGE_ENV.postgres]: 'localhost/pg:18', [BASE_IMAGE_ENV.node]: 'localhost/node:20' }).services;
+    const suiteServices = Object.values(local).filter((x: any) => x.build) as any[];
+    expect(suiteServices.length).toBeGreaterThan(1);
+    for (const x of suiteServices) expect(x.build.args.NODE_IMAGE).toBe('localhost/node:20');
+    for (const d of SERVICES.domains) expect(local[`db-${d}`].image).toBe('localhost/pg:18');
+  });
 
   it('gives every process of every wiring the suite image, a readiness healthcheck, limits, and its own databases only', () => {
     const { services } = config();
@@ -188,12 +199,17 @@ describe('Argo CD app of apps', () => {
 describe('Dockerfile', () => {
   const lines = fs.readFileSync('Dockerfile', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   const stages: { image: string; name?: string; copies: string[][]; user?: string; cmd?: string[] }[] = [];
+  /** ARGs declared before the first FROM, with their defaults: what FROM ${NAME} builds from when none is given. */
+  const buildArgs: Record<string, string> = {};
   for (const line of lines) {
     const [instruction, ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
-    if (instruction === 'FROM') {
+    if (instruction === 'ARG' && !stages.length) {
+      const [name, value] = args.split('=');
+      buildArgs[name] = value;
+    } else if (instruction === 'FROM') {
       const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args)!;
-      stages.push({ image: m[1], name: m[2], copies: [] });
+      stages.push({ image: m[1].replace(/^\$\{(\w+)\}$/, (_, name) => buildArgs[name]), name: m[2], copies: [] });
     } else if (instruction === 'COPY') stages.at(-1)!.copies.push(rest);
     else if (instruction === 'USER') stages.at(-1)!.user = args;
     else if (instruction === 'CMD') stages.at(-1)!.cmd = JSON.parse(args);
@@ -201,6 +217,8 @@ describe('Dockerfile', () => {
 
   it('builds from pinned images in named stages, copying only files that exist', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
+    // The base is a build argument (a stand-in may take its place) whose default is the pinned image.
+    expect(buildArgs.NODE_IMAGE).toBe(IMAGES.node);
     for (const [i, stage] of stages.entries()) {
       expect(stage.image, `stage ${i}`).toMatch(PINNED);
       for (const copy of stage.copies) {

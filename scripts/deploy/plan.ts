@@ -10,6 +10,8 @@ import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js
 export const IMAGES = {
   suite: `splitbench:${JSON.parse(fs.readFileSync('package.json', 'utf8')).version}`,
   postgres: 'postgres:18.4-alpine',
+  /** The Dockerfile's base (its NODE_IMAGE default). */
+  node: 'node:20.20.2-alpine',
   k6: 'grafana/k6:2.1.0',
 } as const;
 
