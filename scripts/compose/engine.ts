@@ -36,17 +36,20 @@ export function composePath(): string | undefined {
   return candidates.find((c) => /^v?2\./.test(run(c, ['version', '--short'], { timeoutMs: 20_000 }).stdout.trim()));
 }
 
-/** podman's global flags: the rlimit-free runtime where a plain container fails on setrlimit. */
+/**
+ * podman's global flags for this kernel: none where a plain container runs; runc where the default
+ * runtime cannot run one (crun refuses cgroups v1); the rlimit-free runc where runc fails on setrlimit.
+ */
 export function runtimeArgs(podman: string, probeImage: string): string[] {
-  const plain = run(podman, ['run', '--rm', '--network', 'none', probeImage, 'true'], { timeoutMs: 120_000 });
-  if (plain.status === 0) return [];
-  if (!RLIMIT_REFUSED.test(plain.stderr)) throw new Error(`podman cannot run a container: ${plain.stderr.trim()}`);
+  const tried: string[] = [];
   const runc = onPath('runc');
-  if (!runc) throw new Error('this kernel refuses setrlimit in containers, and the workaround needs runc (apt-get install runc)');
-  const args = ['--runtime', RUNC_WITHOUT_RLIMITS];
-  const wrapped = run(podman, [...args, 'run', '--rm', '--network', 'none', probeImage, 'true'], { timeoutMs: 120_000 });
-  if (wrapped.status !== 0) throw new Error(`podman cannot run a container, even without rlimits: ${wrapped.stderr.trim()}`);
-  return args;
+  for (const args of [[], ...(runc ? [['--runtime', runc], ['--runtime', RUNC_WITHOUT_RLIMITS]] : [])]) {
+    const r = run(podman, [...args, 'run', '--rm', '--network', 'none', probeImage, 'true'], { timeoutMs: 120_000 });
+    if (r.status === 0) return args;
+    tried.push(`podman ${[...args, 'run'].join(' ')}: ${r.stderr.trim().split('\n').at(-1)}`);
+    if (args.length && !RLIMIT_REFUSED.test(r.stderr)) break;
+  }
+  throw new Error(`podman cannot run a container${runc ? '' : ' (and runc, the fallback, is missing: apt-get install runc)'}:\n  ${tried.join('\n  ')}`);
 }
 
 export interface ApiService { socket: string; dockerHost: string; stop(): Promise<void>; pid: number | undefined; }

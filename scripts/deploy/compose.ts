@@ -7,7 +7,7 @@ import { SERVER_SETTINGS } from '../../targets/db/embedded.js';
 import { SERVICES } from '../../targets/services.js';
 import { DEFAULT_PORTS } from '../../targets/wirings/process-env.js';
 import { K6_DIR } from './k6.js';
-import { DATABASE_RESOURCES, IMAGES, K6_RESOURCES, SEED_RESOURCES, STOP_GRACE_S, processEnv, type ProcessPlan, type Resources, type WiringPlan } from './plan.js';
+import { BASE_IMAGE_ENV, DATABASE_RESOURCES, IMAGES, K6_RESOURCES, SEED_RESOURCES, STOP_GRACE_S, processEnv, type ProcessPlan, type Resources, type WiringPlan } from './plan.js';
 
 /** The network alias of whichever process serves the front door (one wiring runs at a time). */
 export const FRONT_DOOR_HOST = 'frontdoor';
@@ -18,13 +18,14 @@ const networkDbUrl = (domain: string) => `postgres://${COMPOSE_DB.user}:${COMPOS
 export const containerName = (w: WiringPlan, p: ProcessPlan) => (w.processes.length === 1 ? w.slug : `${w.slug}-${p.group}`);
 
 const limits = (r: Resources) => ({ cpus: (r.milliCpu / 1000).toFixed(2), mem_limit: `${r.memoryMiB}m` });
-/**
- * Base images as `${VAR:-pinned}`: unset (a user with Docker Hub) they are the pinned ones; set, a local
- * stand-in takes their place (npm run compose-check, where the registry cannot be reached).
- */
-export const BASE_IMAGE_ENV = { node: 'SPLITBENCH_NODE_IMAGE', postgres: 'SPLITBENCH_POSTGRES_IMAGE' } as const;
 const overridable = (env: string, image: string) => `\${${env}:-${image}}`;
-const suiteImage = { image: IMAGES.suite, build: { context: '.', dockerfile: 'Dockerfile', args: { NODE_IMAGE: overridable(BASE_IMAGE_ENV.node, IMAGES.node) } } };
+/**
+ * The seed job builds the suite's image (it is in every profile); every process uses it as built and
+ * never pulls it. Compose v2 builds each service that has a build section on its own, all at once: 22
+ * identical builds of one image for services/grpc, on a 2-core machine.
+ */
+const suiteBuild = { image: IMAGES.suite, build: { context: '.', dockerfile: 'Dockerfile', args: { NODE_IMAGE: overridable(BASE_IMAGE_ENV.node, IMAGES.node) } } };
+const suiteImage = { image: IMAGES.suite, pull_policy: 'never' };
 const probe = (test: string[]) => ({ test, interval: '5s', timeout: '3s', retries: 30, start_period: '10s' });
 
 export function composeFile(plan: WiringPlan[]) {
@@ -43,7 +44,7 @@ export function composeFile(plan: WiringPlan[]) {
     };
   }
   services.seed = {
-    ...suiteImage,
+    ...suiteBuild,
     profiles: plan.map((w) => w.slug),
     command: ['node', 'dist/scripts/seed.js', '--db', 'env'],
     environment: Object.fromEntries(SERVICES.domains.map((d) => [dbEnvVar(d), networkDbUrl(d)])),

@@ -16,11 +16,11 @@ import { parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js';
 import { describeWith } from '../describe-with.js';
 import { generatedFilesOnDisk } from '../manifests.js';
-import { BASE_IMAGE_ENV, containerName } from './compose.js';
+import { containerName } from './compose.js';
 import { K6_DIR, K6_SCRIPTS_CONFIGMAP, scenarioNames } from './k6.js';
 import { K8S_DIR, namespaceOf } from './k8s.js';
 import { manifestFiles } from './manifests.js';
-import { IMAGES, deploymentPlan } from './plan.js';
+import { BASE_IMAGE_ENV, IMAGES, deploymentPlan } from './plan.js';
 
 const plan = deploymentPlan();
 /** Compose 1.x prints "host:published:target", Compose 2.x an object. */
@@ -56,9 +56,11 @@ describeWith('docker-compose', 'docker-compose.yml (docker-compose config)', () 
     const pinned = config().services;
     expect([pinned['db-commerce'].image, pinned.seed.build.args.NODE_IMAGE]).toEqual([IMAGES.postgres, IMAGES.node]);
     const local = config({ ...withoutOverrides(), [BASE_IMAGE_ENV.postgres]: 'localhost/pg:18', [BASE_IMAGE_ENV.node]: 'localhost/node:20' }).services;
-    const suiteServices = Object.values(local).filter((x: any) => x.build) as any[];
-    expect(suiteServices.length).toBeGreaterThan(1);
-    for (const x of suiteServices) expect(x.build.args.NODE_IMAGE).toBe('localhost/node:20');
+    // One build of the suite's image (the seed job's, in every profile); the processes use it, never pull it.
+    const built = Object.entries(local).filter(([, x]: [string, any]) => x.build).map(([name]) => name);
+    expect(built).toEqual(['seed']);
+    expect(local.seed.build.args.NODE_IMAGE).toBe('localhost/node:20');
+    for (const [name, x] of Object.entries(local) as [string, any][]) if (x.image === IMAGES.suite && name !== 'seed') expect(x.pull_policy, name).toBe('never');
     for (const d of SERVICES.domains) expect(local[`db-${d}`].image).toBe('localhost/pg:18');
   });
 
