@@ -121,7 +121,8 @@ if (!hasSystemd()) {
 
 // The README's commands, as written there.
 await must('docker compose build', compose, ['--profile', profile, 'build']);
-await must(`docker compose --profile ${profile} up -d --wait`, compose, ['--profile', profile, 'up', '-d', '--wait']);
+// The README's command plus a bound: a container that never turns healthy must fail the check, not hang it.
+await must(`docker compose --profile ${profile} up -d --wait`, compose, ['--profile', profile, 'up', '-d', '--wait', '--wait-timeout', '600']);
 const running = leftovers(podman, PROJECT).containers.length;
 log(`up: ${running} containers (6 databases, the seed job, ${running - 7} service process${running - 7 === 1 ? '' : 'es'})`);
 

@@ -1,5 +1,5 @@
 // docker-compose.yml: six Postgres servers (always), a seed job and one wiring's processes per profile,
-// and k6 (profile "k6", started with `docker compose run`). Limits are service-level `cpus`/`mem_limit`,
+// and k6 (profile "k6", started with `docker compose run`). Limits are service-level `cpu_shares`/`mem_limit`,
 // which both Compose v2 and the Debian docker-compose 1.29 used by CI honour.
 import { COMPOSE_DB, composeHostPort } from '../../targets/db/connect.js';
 import { dbEnvVar } from '../../targets/db/domains.js';
@@ -17,7 +17,15 @@ const networkDbUrl = (domain: string) => `postgres://${COMPOSE_DB.user}:${COMPOS
 /** A one-process wiring's container is named after the wiring; others after wiring and process. */
 export const containerName = (w: WiringPlan, p: ProcessPlan) => (w.processes.length === 1 ? w.slug : `${w.slug}-${p.group}`);
 
-const limits = (r: Resources) => ({ cpus: (r.milliCpu / 1000).toFixed(2), mem_limit: `${r.memoryMiB}m` });
+/**
+ * CPU as a weight (1 CPU of the budget = 1024 shares, Docker's unit), not a `cpus` quota: on one host the
+ * budget (4 CPUs per wiring, plus the databases) is more than the host has, and Docker refuses a `cpus`
+ * above the host's count (the monolith's 4.00 on a 2-CPU machine), while 21 hard quotas of 0.19 CPU
+ * time out a checkout's chain of calls on a busy 2-core host. Weights split whatever the host has in
+ * the budget's proportions, and only under contention. Memory stays a hard limit.
+ */
+export const cpuShares = (r: Resources) => Math.round((r.milliCpu * 1024) / 1000);
+const limits = (r: Resources) => ({ cpu_shares: cpuShares(r), mem_limit: `${r.memoryMiB}m` });
 const overridable = (env: string, image: string) => `\${${env}:-${image}}`;
 /**
  * The seed job builds the suite's image (it is in every profile); every process uses it as built and

@@ -16,7 +16,7 @@ import { parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js';
 import { describeWith } from '../describe-with.js';
 import { generatedFilesOnDisk } from '../manifests.js';
-import { containerName } from './compose.js';
+import { containerName, cpuShares } from './compose.js';
 import { K6_DIR, K6_SCRIPTS_CONFIGMAP, scenarioNames } from './k6.js';
 import { K8S_DIR, namespaceOf } from './k8s.js';
 import { manifestFiles } from './manifests.js';
@@ -75,7 +75,8 @@ describeWith('docker-compose', 'docker-compose.yml (docker-compose config)', () 
         expect(s.image, where).toBe(IMAGES.suite);
         expect(s.profiles, where).toEqual([w.slug]);
         expect(s.healthcheck.test.join(' '), where).toContain(`127.0.0.1:${DEFAULT_PORTS.health}/health/ready`);
-        expect(Number(s.cpus), where).toBeGreaterThan(0);
+        expect(s.cpu_shares, where).toBe(cpuShares(p.resources));
+        expect(s.cpus, `${where}: a weight, not a quota`).toBeUndefined();
         expect(s.mem_limit, where).toBeTruthy();
         expect(s.environment[PROCESS_ENV.wiring], where).toBe(w.wiring);
         const own = ownDomains(w.wiring, s.environment[PROCESS_ENV.group]);
