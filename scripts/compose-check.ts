@@ -21,7 +21,7 @@ import { BASE_IMAGE_ENV as IMAGE_ENV, slugOf } from './deploy/plan.js';
 /** Containers, volumes and the network carry this compose project's label: teardown finds them by it. */
 export const PROJECT = 'splitbench-check';
 
-const USAGE = `usage: npm run compose-check -- [--wiring ${DEPLOYED_WIRINGS.join('|')}] [--checkouts 100] [--rate 20]
+const USAGE = `usage: npm run compose-check -- [--wiring ${DEPLOYED_WIRINGS.join('|')}] [--checkouts 100] [--rate 5]
   builds the images (stand-ins for unreachable base images), runs the wiring with Compose v2 on podman,
   drives --checkouts checkouts at --rate req/s through the front door, checks the invariants, tears down.
   exit 0 when all of it worked and nothing is left behind, 1 otherwise, 2 on a bad flag`;
@@ -30,7 +30,9 @@ if (values.help) { console.log(USAGE); process.exit(0); }
 const wiring = values.wiring!;
 if (!DEPLOYED_WIRINGS.includes(wiring)) fail(`--wiring "${wiring}": expected one of ${DEPLOYED_WIRINGS.join(', ')}`, 2);
 const checkouts = intFlag(values.checkouts, 'checkouts', 100);
-const rate = intFlag(values.rate, 'rate', 20);
+// A functional check, not a measurement: a rate that 21 processes in containers keep up with on a busy
+// 2-core machine (at 20/s services/grpc there collapsed: every checkout timed out).
+const rate = intFlag(values.rate, 'rate', 5);
 const profile = slugOf(wiring);
 
 const podman = podmanPath();
