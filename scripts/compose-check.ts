@@ -15,6 +15,7 @@ import { COMPOSE_INSTALL, composePath, podmanPath, run, runtimeArgs, startApiSer
 import { hasSystemd, startHealthTicker, type Ticker } from './compose/health.js';
 import { PINNED, ensureBase, ensureStandins, pinnedReachable } from './compose/standins.js';
 import { steps } from './compose/steps.js';
+import { containerTax, describeTax } from './compose/tax.js';
 import { isEmpty, leftovers, sweep } from './compose/teardown.js';
 import { BASE_IMAGE_ENV as IMAGE_ENV, slugOf } from './deploy/plan.js';
 
@@ -24,8 +25,10 @@ export const PROJECT = 'splitbench-check';
 const USAGE = `usage: npm run compose-check -- [--wiring ${DEPLOYED_WIRINGS.join('|')}] [--checkouts 100] [--rate 5]
   builds the images (stand-ins for unreachable base images), runs the wiring with Compose v2 on podman,
   drives --checkouts checkouts at --rate req/s through the front door, checks the invariants, tears down.
+  --tax: then the container tax — the same load on the wiring as host processes (loopback, the same
+  database servers), side by side: per-hop overhead, checkout p50/p99, CPU per 1,000 sends, RSS
   exit 0 when all of it worked and nothing is left behind, 1 otherwise, 2 on a bad flag`;
-const { values } = args({ wiring: { type: 'string', default: 'monolith' }, checkouts: { type: 'string' }, rate: { type: 'string' } }, USAGE);
+const { values } = args({ wiring: { type: 'string', default: 'monolith' }, checkouts: { type: 'string' }, rate: { type: 'string' }, tax: { type: 'boolean' } }, USAGE);
 if (values.help) { console.log(USAGE); process.exit(0); }
 const wiring = values.wiring!;
 if (!DEPLOYED_WIRINGS.includes(wiring)) fail(`--wiring "${wiring}": expected one of ${DEPLOYED_WIRINGS.join(', ')}`, 2);
@@ -48,11 +51,13 @@ let service: ApiService | undefined;
 let ticker: Ticker | undefined;
 let composeEnv: NodeJS.ProcessEnv = process.env;
 let tearing: Promise<boolean> | undefined;
+let stopHost: (() => Promise<void>) | undefined;
 
 /** Compose's `down -v`, then a podman sweep of whatever carries the project's label, then the API service. True when nothing is left. */
 function teardown(): Promise<boolean> {
   tearing ??= (async () => {
     await s.interrupt();
+    await stopHost?.().catch(() => {});
     if (service) await s.run('teardown: docker compose down -v', compose!, ['--profile', profile, 'down', '-v', '--remove-orphans', '-t', '20'], composeEnv);
     ticker?.stop();
     const left = sweep(podman!, globalArgs, PROJECT);
@@ -138,6 +143,12 @@ const flow = target.workflows.find((w: { workflow: string }) => w.workflow === '
 const errors = Object.values(flow.errors as Record<string, number>).reduce((a, b) => a + b, 0);
 log(`load: ${flow.ok} checkouts ok, ${errors} failed (${JSON.stringify(flow.errors)}), p50 ${flow.latencyMs.p50} ms, p99 ${flow.latencyMs.p99} ms`);
 if (flow.ok + (flow.errors['status 409 OUT_OF_STOCK'] ?? 0) < checkouts) await finish(1, `fewer than ${checkouts} checkouts answered`);
+
+if (values.tax) {
+  const rows = await containerTax({ wiring, rate, durationS, podman, globalArgs, project: PROJECT, steps: s, work, onHost: (stop) => { stopHost = stop; } })
+    .catch((e) => finish(1, `container tax: ${(e as Error).message}`));
+  for (const line of describeTax(rows)) log(line);
+}
 
 await must(`npm run invariants -- --db compose (${SERVICES.domains.length} servers)`, 'npm', ['run', 'invariants', '--', '--db', 'compose'], process.env);
 log(s.tail(12).split('\n').filter((l) => /^(ok|FAIL) /.test(l)).join('\n'));
