@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { k6Path } from './bench/k6.js';
+import { COMPOSE_INSTALL, composePath } from './compose/engine.js';
 import { TOXIPROXY_INSTALL, toxiproxyPath } from '../targets/wirings/toxiproxy.js';
 
 export interface Tool {
@@ -29,6 +30,13 @@ export const TOOLS = {
   'docker-compose': { found: () => runs('docker-compose', 'version'), aptPackage: 'docker-compose', how: 'apt-get install -y docker-compose (Debian\'s docker-compose 1.29)' },
   kubectl: { found: () => runs('kubectl', 'version', '--client'), how: 'install kubectl (not in Debian\'s archive: see kubernetes.io "Install kubectl on Linux")' },
   toxiproxy: { found: () => toxiproxyPath() !== undefined, install: TOXIPROXY_INSTALL.split(' '), how: `${TOXIPROXY_INSTALL} (a Go module, MIT), or set SPLITBENCH_TOXIPROXY to a toxiproxy-server binary` },
+  // compose-check and its interruption test: podman (with runc) serves Docker's API, Compose v2 drives it,
+  // debootstrap makes the stand-in base image where Docker Hub cannot be reached.
+  podman: { found: () => runs('podman', '--version'), aptPackage: 'podman', how: 'apt-get install -y podman' },
+  // podman's other runtime, crun, refuses cgroups v1 hosts.
+  runc: { found: () => runs('runc', '--version'), aptPackage: 'runc', how: 'apt-get install -y runc' },
+  debootstrap: { found: () => runs('debootstrap', '--version') || fs.existsSync('/usr/sbin/debootstrap'), aptPackage: 'debootstrap', how: 'apt-get install -y debootstrap' },
+  'compose-v2': { found: () => composePath() !== undefined, install: ['sh', '-c', COMPOSE_INSTALL], how: `${COMPOSE_INSTALL} (Compose v2, a Go module, Apache-2.0; about 10 min of compiling), or set SPLITBENCH_COMPOSE` },
   k6: { found: () => k6Path() !== undefined, how: 'splitbench does not install k6 (AGPL-3.0): put a k6 binary on PATH or in $(go env GOPATH)/bin, or set SPLITBENCH_K6' },
 } satisfies Record<string, Tool>;
 

@@ -1,5 +1,5 @@
 // docker-compose.yml: six Postgres servers (always), a seed job and one wiring's processes per profile,
-// and k6 (profile "k6", started with `docker compose run`). Limits are service-level `cpus`/`mem_limit`,
+// and k6 (profile "k6", started with `docker compose run`). Limits are service-level `cpu_shares`/`mem_limit`,
 // which both Compose v2 and the Debian docker-compose 1.29 used by CI honour.
 import { COMPOSE_DB, composeHostPort } from '../../targets/db/connect.js';
 import { dbEnvVar } from '../../targets/db/domains.js';
@@ -7,7 +7,7 @@ import { SERVER_SETTINGS } from '../../targets/db/embedded.js';
 import { SERVICES } from '../../targets/services.js';
 import { DEFAULT_PORTS } from '../../targets/wirings/process-env.js';
 import { K6_DIR } from './k6.js';
-import { DATABASE_RESOURCES, IMAGES, K6_RESOURCES, SEED_RESOURCES, STOP_GRACE_S, processEnv, type ProcessPlan, type Resources, type WiringPlan } from './plan.js';
+import { BASE_IMAGE_ENV, DATABASE_RESOURCES, IMAGES, K6_RESOURCES, SEED_RESOURCES, STOP_GRACE_S, processEnv, type ProcessPlan, type Resources, type WiringPlan } from './plan.js';
 
 /** The network alias of whichever process serves the front door (one wiring runs at a time). */
 export const FRONT_DOOR_HOST = 'frontdoor';
@@ -17,15 +17,30 @@ const networkDbUrl = (domain: string) => `postgres://${COMPOSE_DB.user}:${COMPOS
 /** A one-process wiring's container is named after the wiring; others after wiring and process. */
 export const containerName = (w: WiringPlan, p: ProcessPlan) => (w.processes.length === 1 ? w.slug : `${w.slug}-${p.group}`);
 
-const limits = (r: Resources) => ({ cpus: (r.milliCpu / 1000).toFixed(2), mem_limit: `${r.memoryMiB}m` });
-const suiteImage = { image: IMAGES.suite, build: { context: '.', dockerfile: 'Dockerfile' } };
+/**
+ * CPU as a weight (1 CPU of the budget = 1024 shares, Docker's unit), not a `cpus` quota: on one host the
+ * budget (4 CPUs per wiring, plus the databases) is more than the host has, and Docker refuses a `cpus`
+ * above the host's count (the monolith's 4.00 on a 2-CPU machine), while 21 hard quotas of 0.19 CPU
+ * time out a checkout's chain of calls on a busy 2-core host. Weights split whatever the host has in
+ * the budget's proportions, and only under contention. Memory stays a hard limit.
+ */
+export const cpuShares = (r: Resources) => Math.round((r.milliCpu * 1024) / 1000);
+const limits = (r: Resources) => ({ cpu_shares: cpuShares(r), mem_limit: `${r.memoryMiB}m` });
+const overridable = (env: string, image: string) => `\${${env}:-${image}}`;
+/**
+ * The seed job builds the suite's image (it is in every profile); every process uses it as built and
+ * never pulls it. Compose v2 builds each service that has a build section on its own, all at once: 22
+ * identical builds of one image for services/grpc, on a 2-core machine.
+ */
+const suiteBuild = { image: IMAGES.suite, build: { context: '.', dockerfile: 'Dockerfile', args: { NODE_IMAGE: overridable(BASE_IMAGE_ENV.node, IMAGES.node) } } };
+const suiteImage = { image: IMAGES.suite, pull_policy: 'never' };
 const probe = (test: string[]) => ({ test, interval: '5s', timeout: '3s', retries: 30, start_period: '10s' });
 
 export function composeFile(plan: WiringPlan[]) {
   const services: Record<string, object> = {};
   for (const domain of SERVICES.domains) {
     services[dbService(domain)] = {
-      image: IMAGES.postgres,
+      image: overridable(BASE_IMAGE_ENV.postgres, IMAGES.postgres),
       command: ['postgres', ...SERVER_SETTINGS.flatMap((s) => ['-c', s])],
       environment: { POSTGRES_USER: COMPOSE_DB.user, POSTGRES_PASSWORD: COMPOSE_DB.password, POSTGRES_DB: domain },
       ports: [`127.0.0.1:${composeHostPort(SERVICES.domains, domain)}:5432`],
@@ -37,7 +52,7 @@ export function composeFile(plan: WiringPlan[]) {
     };
   }
   services.seed = {
-    ...suiteImage,
+    ...suiteBuild,
     profiles: plan.map((w) => w.slug),
     command: ['node', 'dist/scripts/seed.js', '--db', 'env'],
     environment: Object.fromEntries(SERVICES.domains.map((d) => [dbEnvVar(d), networkDbUrl(d)])),

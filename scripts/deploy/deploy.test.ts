@@ -16,11 +16,11 @@ import { parseWiring } from '../../targets/wirings/placement.js';
 import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js';
 import { describeWith } from '../describe-with.js';
 import { generatedFilesOnDisk } from '../manifests.js';
-import { containerName } from './compose.js';
+import { containerName, cpuShares } from './compose.js';
 import { K6_DIR, K6_SCRIPTS_CONFIGMAP, scenarioNames } from './k6.js';
 import { K8S_DIR, namespaceOf } from './k8s.js';
 import { manifestFiles } from './manifests.js';
-import { IMAGES, deploymentPlan } from './plan.js';
+import { BASE_IMAGE_ENV, IMAGES, deploymentPlan } from './plan.js';
 
 const plan = deploymentPlan();
 /** Compose 1.x prints "host:published:target", Compose 2.x an object. */
@@ -49,7 +49,20 @@ describe('generated deployment files', () => {
 });
 
 describeWith('docker-compose', 'docker-compose.yml (docker-compose config)', () => {
-  const config = () => parse(execFileSync('docker-compose', ['config'], { encoding: 'utf8' }));
+  const withoutOverrides = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !Object.values(BASE_IMAGE_ENV).includes(k as never)));
+  const config = (env: NodeJS.ProcessEnv = withoutOverrides()) => parse(execFileSync('docker-compose', ['config'], { encoding: 'utf8', env }));
+
+  it('builds on the pinned base images unless SPLITBENCH_NODE_IMAGE / SPLITBENCH_POSTGRES_IMAGE name others (local stand-ins)', () => {
+    const pinned = config().services;
+    expect([pinned['db-commerce'].image, pinned.seed.build.args.NODE_IMAGE]).toEqual([IMAGES.postgres, IMAGES.node]);
+    const local = config({ ...withoutOverrides(), [BASE_IMAGE_ENV.postgres]: 'localhost/pg:18', [BASE_IMAGE_ENV.node]: 'localhost/node:20' }).services;
+    // One build of the suite's image (the seed job's, in every profile); the processes use it, never pull it.
+    const built = Object.entries(local).filter(([, x]: [string, any]) => x.build).map(([name]) => name);
+    expect(built).toEqual(['seed']);
+    expect(local.seed.build.args.NODE_IMAGE).toBe('localhost/node:20');
+    for (const [name, x] of Object.entries(local) as [string, any][]) if (x.image === IMAGES.suite && name !== 'seed') expect(x.pull_policy, name).toBe('never');
+    for (const d of SERVICES.domains) expect(local[`db-${d}`].image).toBe('localhost/pg:18');
+  });
 
   it('gives every process of every wiring the suite image, a readiness healthcheck, limits, and its own databases only', () => {
     const { services } = config();
@@ -62,7 +75,8 @@ describeWith('docker-compose', 'docker-compose.yml (docker-compose config)', () 
         expect(s.image, where).toBe(IMAGES.suite);
         expect(s.profiles, where).toEqual([w.slug]);
         expect(s.healthcheck.test.join(' '), where).toContain(`127.0.0.1:${DEFAULT_PORTS.health}/health/ready`);
-        expect(Number(s.cpus), where).toBeGreaterThan(0);
+        expect(s.cpu_shares, where).toBe(cpuShares(p.resources));
+        expect(s.cpus, `${where}: a weight, not a quota`).toBeUndefined();
         expect(s.mem_limit, where).toBeTruthy();
         expect(s.environment[PROCESS_ENV.wiring], where).toBe(w.wiring);
         const own = ownDomains(w.wiring, s.environment[PROCESS_ENV.group]);
@@ -188,12 +202,17 @@ describe('Argo CD app of apps', () => {
 describe('Dockerfile', () => {
   const lines = fs.readFileSync('Dockerfile', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   const stages: { image: string; name?: string; copies: string[][]; user?: string; cmd?: string[] }[] = [];
+  /** ARGs declared before the first FROM, with their defaults: what FROM ${NAME} builds from when none is given. */
+  const buildArgs: Record<string, string> = {};
   for (const line of lines) {
     const [instruction, ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
-    if (instruction === 'FROM') {
+    if (instruction === 'ARG' && !stages.length) {
+      const [name, value] = args.split('=');
+      buildArgs[name] = value;
+    } else if (instruction === 'FROM') {
       const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args)!;
-      stages.push({ image: m[1], name: m[2], copies: [] });
+      stages.push({ image: m[1].replace(/^\$\{(\w+)\}$/, (_, name) => buildArgs[name]), name: m[2], copies: [] });
     } else if (instruction === 'COPY') stages.at(-1)!.copies.push(rest);
     else if (instruction === 'USER') stages.at(-1)!.user = args;
     else if (instruction === 'CMD') stages.at(-1)!.cmd = JSON.parse(args);
@@ -201,6 +220,8 @@ describe('Dockerfile', () => {
 
   it('builds from pinned images in named stages, copying only files that exist', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
+    // The base is a build argument (a stand-in may take its place) whose default is the pinned image.
+    expect(buildArgs.NODE_IMAGE).toBe(IMAGES.node);
     for (const [i, stage] of stages.entries()) {
       expect(stage.image, `stage ${i}`).toMatch(PINNED);
       for (const copy of stage.copies) {

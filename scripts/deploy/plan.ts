@@ -10,8 +10,17 @@ import { DEFAULT_PORTS, PROCESS_ENV } from '../../targets/wirings/process-env.js
 export const IMAGES = {
   suite: `splitbench:${JSON.parse(fs.readFileSync('package.json', 'utf8')).version}`,
   postgres: 'postgres:18.4-alpine',
+  /** The Dockerfile's base (its NODE_IMAGE default). */
+  node: 'node:20.20.2-alpine',
   k6: 'grafana/k6:2.1.0',
 } as const;
+
+/**
+ * docker-compose.yml takes its base images as `${VAR:-pinned}`: unset (a user with Docker Hub) they are
+ * the pinned ones; set, a local stand-in takes their place (npm run compose-check, where the registry
+ * cannot be reached).
+ */
+export const BASE_IMAGE_ENV = { node: 'SPLITBENCH_NODE_IMAGE', postgres: 'SPLITBENCH_POSTGRES_IMAGE' } as const;
 
 export interface Resources { milliCpu: number; memoryMiB: number; }
 

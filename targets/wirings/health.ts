@@ -51,7 +51,10 @@ export const databaseCheck = (url: string, pool: pg.Pool): Check => async () => 
   }
 };
 
-export function healthServer(readiness: () => Promise<Readiness>) {
+/** GET /stats: the process's own figures (process-stats.ts); POST /stats/reset starts the per-hop timing afresh. */
+export interface StatsEndpoint { read(): object; reset(): void; }
+
+export function healthServer(readiness: () => Promise<Readiness>, stats?: StatsEndpoint) {
   const server = http.createServer(guarded('health', (req, res) => {
     const answer = (status: number, body: object) => {
       const text = JSON.stringify(body);
@@ -65,7 +68,9 @@ export function healthServer(readiness: () => Promise<Readiness>) {
         (e) => answer(503, { status: 'unready', error: (e as Error).message }),
       );
     }
-    answer(404, { error: { code: 'NOT_FOUND', reason: 'NO_ROUTE', message: 'health endpoints: GET /health/live, GET /health/ready' } });
+    if (stats && req.method === 'GET' && req.url === '/stats') return answer(200, stats.read());
+    if (stats && req.method === 'POST' && req.url === '/stats/reset') { stats.reset(); return answer(200, { status: 'reset' }); }
+    answer(404, { error: { code: 'NOT_FOUND', reason: 'NO_ROUTE', message: 'health endpoints: GET /health/live, GET /health/ready, GET /stats, POST /stats/reset' } });
   }));
   refuseConnect(server);
   return {

@@ -14,6 +14,7 @@ import type { Peer, RemoteTransport } from '../kit/transport.js';
 import { LOCAL_TRANSPORTS, loadTransport } from '../kit/transports/index.js';
 import { SERVICES } from '../services.js';
 import { FRONT_DOOR_SERVICE, frontDoor } from './frontdoor.js';
+import { ownStats } from './process-stats.js';
 import { CHECK_TIMEOUT_MS, databaseCheck, healthServer, runChecks, type Check, type Readiness } from './health.js';
 import { groupOf, parseWiring, type Group, type Wiring } from './placement.js';
 import type { ProcessSpec } from './process-env.js';
@@ -89,7 +90,7 @@ export async function startGroup(spec: ProcessSpec): Promise<RunningGroup> {
   for (const [domain, url] of Object.entries(spec.dbUrls)) checks[`database ${domain}`] = databaseCheck(url, domainPools.get(domain)!);
   for (const peer of remote.peers()) checks[`peer ${peer}`] = remote.check(peer);
   const readiness = async (): Promise<Readiness> => (phase === 'serving' ? runChecks(checks) : { ready: false, checks: { process: phase } });
-  const health = healthServer(readiness);
+  const health = healthServer(readiness, { read: () => ownStats(recorder), reset: () => recorder.reset() });
   await health.listen(spec.healthPort, spec.listenHost);
   for (const { name, work } of startups) await work().catch((e) => process.stderr.write(`${name}: ${(e as Error).message}\n`));
   phase = 'serving';

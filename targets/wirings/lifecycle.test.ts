@@ -38,6 +38,19 @@ describe('health endpoints', () => {
         expect(names.filter((n) => n.startsWith('database ')), group.name).toEqual(domainsOf(group).map((d) => `database ${d}`));
         expect(Object.values(ready.body.checks).every((r) => r === 'ok')).toBe(true);
       }
+      // The figures the supervisor reads over IPC, served on the health port too (containers have no supervisor).
+      const viaIpc = await wiring.stats();
+      for (const group of wiring.wiring.groups) {
+        const statsUrl = wiring.healthUrls[group.name].replace(/\/health$/, '/stats');
+        const served = (await getJson(statsUrl)).body;
+        expect(Object.keys(served).sort(), group.name).toEqual(['cpuUs', 'edges', 'maxRssBytes', 'rssBytes']);
+        expect([served.cpuUs > 0, served.rssBytes > 0, Array.isArray(served.edges)], group.name).toEqual([true, true, true]);
+        expect(Object.keys(viaIpc.find((p) => p.group === group.name) ?? {}), group.name).toEqual(expect.arrayContaining(Object.keys(served)));
+        // Background loops may call peers at any time: after a reset there are no more calls than before it.
+        const calls = (edges: { calls: number }[]) => edges.reduce((n, e) => n + e.calls, 0);
+        expect((await fetch(`${statsUrl}/reset`, { method: 'POST' })).status, group.name).toBe(200);
+        expect(calls((await getJson(statsUrl)).body.edges), group.name).toBeLessThanOrEqual(calls(served.edges));
+      }
       const gatewayChecks = Object.keys((await getJson(`${wiring.healthUrls.platform}/ready`)).body.checks);
       expect(gatewayChecks).toEqual(expect.arrayContaining(['peer commerce', 'peer identity', 'peer product']));
     } finally {

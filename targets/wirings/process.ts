@@ -7,12 +7,13 @@
 // anything open: 0 clean, 1 otherwise.
 import { STOP_DEADLINE_MS, startGroup, type RunningGroup } from './host.js';
 import { specFromEnv } from './process-env.js';
+import { ownStats, type OwnStats } from './process-stats.js';
 
 export type ToChild = { type: 'go' } | { type: 'stats'; id: number } | { type: 'reset'; id: number };
 export type FromChild =
   | { type: 'ready' }
   | { type: 'error'; message: string }
-  | { type: 'stats'; id: number; edges: ReturnType<import('../kit/hops.js').HopRecorder['stats']>; cpuUs: number; rssBytes: number; maxRssBytes: number };
+  | ({ type: 'stats'; id: number } & OwnStats);
 
 const send = (m: FromChild) => process.send?.(m);
 /** How often a standalone process asks itself whether it is ready to start its background loops. */
@@ -65,10 +66,7 @@ function followSupervisor(group: RunningGroup, stop: () => Promise<void>) {
   process.on('message', (m: ToChild) => {
     if (m.type === 'go') group.startLoops();
     if (m.type === 'reset') { group.recorder.reset(); send({ type: 'stats', id: m.id, edges: [], cpuUs: 0, rssBytes: 0, maxRssBytes: 0 }); }
-    if (m.type === 'stats') {
-      const cpu = process.cpuUsage();
-      send({ type: 'stats', id: m.id, edges: group.recorder.stats(), cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
-    }
+    if (m.type === 'stats') send({ type: 'stats', id: m.id, ...ownStats(group.recorder) });
   });
 }
 
