@@ -128,10 +128,10 @@ export default implement(
 
     /**
      * Before the pivot a failure is undone here: the reservation released, and an authorization whose
-     * answer stayed lost (asked for again in vain) voided. A lost answer is settled only once the callee is past the request's
-     * deadline (it can no longer commit then): the reservation is then found by its order, the
-     * authorization by its key. The attempt records the answer (a business error) or is forgotten, so
-     * a retry starts afresh; it stays PENDING until then.
+     * answer stayed lost (asked for again in vain) voided. A lost answer is settled only once the callee
+     * is past the request's deadline (it can no longer commit then): the reservation is then found by its
+     * order, the authorization by its key. The attempt records the answer (a business error) or is
+     * forgotten, so a retry starts afresh; it stays PENDING until then.
      */
     async function undo(req: In<typeof Checkout.methods.confirm>, orderId: string, step: Step, reservationId: string, err: unknown, ctx: Ctx) {
       const { customerId, idempotencyKey } = req;
