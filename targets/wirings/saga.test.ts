@@ -53,6 +53,12 @@ const one = async (domain: string, sql: string, values: unknown[]) => {
 const lockWaiters = async (): Promise<number> =>
   (await one('commerce', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`, [])).n;
 
+/**
+ * A statement bound to the request's deadline is cancelled then, by a cancel request that may land after
+ * the answer: let it land (up to 1 s) before the lock goes, so the request's own write cannot commit.
+ */
+const requestStatementCancelled = () => until('the request\'s statement to be cancelled', async () => ((await lockWaiters()) === 0 ? true : undefined), 1_000).catch(() => {});
+
 /** A statement of the wiring waits on the test's lock: the saga stands right after its pivot. */
 const blockedOnLock = (sent: Promise<unknown>) => {
   let answered = false;
@@ -131,9 +137,7 @@ for (const name of MATRIX_WIRINGS) {
         const sent = client.send(r, { 'x-timeout-ms': '3000' });
         await blockedOnLock(sent);
         answer = await sent;
-        // A statement bound to the request's deadline is cancelled then, by a cancel request that may land
-        // after the answer: let it land before the lock goes, so the request's own insert cannot commit.
-        await until('the request\'s statement to be cancelled', async () => ((await lockWaiters()) === 0 ? true : undefined), 1_000).catch(() => {});
+        await requestStatementCancelled();
       } finally {
         await lock.release();
       }
@@ -192,6 +196,7 @@ for (const name of MATRIX_WIRINGS) {
         const sent = client.send(ret, { 'x-timeout-ms': '1500' });
         await blockedOnLock(sent);
         await sent;
+        await requestStatementCancelled();
       } finally {
         await lock.release();
       }
