@@ -229,6 +229,10 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<DriverResult> {
 }
 
 /** What a client retries: no answer, a cut connection, or the server's own failure; never a 4xx (its answer stands). */
-const worthRetrying = (o: Outcome) => o.kind !== 'answer' || o.status >= 500;
+/**
+ * A transport failure, a 5xx, or a checkout still being completed past its pivot (409 CHECKOUT_IN_PROGRESS:
+ * its order may yet be placed, so giving up would tell the customer it failed when it may not have).
+ */
+const worthRetrying = (o: Outcome) => o.kind !== 'answer' || o.status >= 500 || (o.status === 409 && o.body?.includes('"CHECKOUT_IN_PROGRESS"') === true);
 
 const round = (n: number) => Math.round(n * 100) / 100;

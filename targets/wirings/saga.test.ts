@@ -50,13 +50,22 @@ const one = async (domain: string, sql: string, values: unknown[]) => {
   try { return (await c.query(sql, values)).rows[0]; } finally { await c.end(); }
 };
 
+const lockWaiters = async (): Promise<number> =>
+  (await one('commerce', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`, [])).n;
+
+/**
+ * A statement bound to the request's deadline is cancelled then, by a cancel request that may land after
+ * the answer: let it land (up to 1 s) before the lock goes, so the request's own write cannot commit.
+ */
+const requestStatementCancelled = () => until('the request\'s statement to be cancelled', async () => ((await lockWaiters()) === 0 ? true : undefined), 1_000).catch(() => {});
+
 /** A statement of the wiring waits on the test's lock: the saga stands right after its pivot. */
 const blockedOnLock = (sent: Promise<unknown>) => {
   let answered = false;
   void sent.finally(() => { answered = true; });
   return until('a statement blocked on the order table', async () => {
     if (answered) throw new Error('the request was answered before it reached the order table');
-    return (await one('commerce', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`, [])).n > 0 ? true : undefined;
+    return (await lockWaiters()) > 0 ? true : undefined;
   }, 20_000);
 };
 
@@ -128,6 +137,7 @@ for (const name of MATRIX_WIRINGS) {
         const sent = client.send(r, { 'x-timeout-ms': '3000' });
         await blockedOnLock(sent);
         answer = await sent;
+        await requestStatementCancelled();
       } finally {
         await lock.release();
       }
@@ -186,6 +196,7 @@ for (const name of MATRIX_WIRINGS) {
         const sent = client.send(ret, { 'x-timeout-ms': '1500' });
         await blockedOnLock(sent);
         await sent;
+        await requestStatementCancelled();
       } finally {
         await lock.release();
       }

@@ -128,10 +128,10 @@ export default implement(
 
     /**
      * Before the pivot a failure is undone here: the reservation released, and an authorization whose
-     * answer was lost voided. A lost answer is settled only once the callee is past the request's
-     * deadline (it can no longer commit then): the reservation is then found by its order, the
-     * authorization by its key. The attempt records the answer (a business error) or is forgotten, so
-     * a retry starts afresh; it stays PENDING until then.
+     * answer stayed lost (asked for again in vain) voided. A lost answer is settled only once the callee
+     * is past the request's deadline (it can no longer commit then): the reservation is then found by its
+     * order, the authorization by its key. The attempt records the answer (a business error) or is
+     * forgotten, so a retry starts afresh; it stays PENDING until then.
      */
     async function undo(req: In<typeof Checkout.methods.confirm>, orderId: string, step: Step, reservationId: string, err: unknown, ctx: Ctx) {
       const { customerId, idempotencyKey } = req;
@@ -201,9 +201,13 @@ export default implement(
           reservationId = (await deps.warehouse.reserve({ orderId, lines: req.lines }, ctx)).reservationId;
           step = 'authorize';
           const paymentKey = paymentKeyFor(orderId);
-          const payment = await deps.payment.authorize({
-            orderId, customerId, amountCents: totalCents, currency: quote.currency, paymentToken: req.paymentToken, idempotencyKey: paymentKey,
-          }, ctx);
+          const authorization = { orderId, customerId, amountCents: totalCents, currency: quote.currency, paymentToken: req.paymentToken, idempotencyKey: paymentKey };
+          // An answer lost on the way is asked for again on deadlines of its own: the key makes it the same
+          // authorization, so the customer's order goes on rather than being voided.
+          const payment = await deps.payment.authorize(authorization, ctx).catch((err) => {
+            if (isBusiness(err)) throw err;
+            return persist(ctx, BACKWARD, isBusiness, (c) => deps.payment.authorize(authorization, c));
+          });
           if (payment.status !== 'AUTHORIZED') {
             throw precondition('PAYMENT_DECLINED', `payment for order "${orderId}" was declined: ${payment.declineReason}`);
           }
