@@ -106,6 +106,12 @@ async function expectPlacedOrVoided(send: () => Promise<Answer>, n: number, tag:
   return retried.status === 201 ? 'placed' : 'voided';
 }
 
+/**
+ * Where the killed checkout's recovery must void (in-process and over a remote transport): each waits
+ * out every attempt of order.create, the longest case here, so the other wirings see the order placed.
+ */
+const COMPENSATING = new Set(['monolith', 'services/http']);
+
 for (const name of MATRIX_WIRINGS) {
   describe(`saga on ${name}`, () => {
     let wiring: RunningWiring;
@@ -151,10 +157,14 @@ for (const name of MATRIX_WIRINGS) {
     /**
      * Checkout n blocked right after its authorization, the process hosting `service` SIGKILLed and
      * started again, then the lock released: how the saga ended, once settled, with every invariant held.
+     * `holdThroughRestart`: the lock outlasts the restarted process's recovery, whose order.create then
+     * runs out of attempts, so the saga must void; otherwise the lock goes as soon as recovery waits on
+     * it, and the order is placed.
      */
-    async function killWhileBlocked(n: number, tag: string, service: string, timeoutMs: number) {
+    async function killWhileBlocked(n: number, tag: string, service: string, timeoutMs: number, holdThroughRestart = true) {
       const r = checkoutRequest(n, SIZE, tag);
       const lock = await blockOrderWrites();
+      let released = false;
       try {
         const sent = client.send(r, { 'x-timeout-ms': String(timeoutMs) }).catch(() => undefined);
         await blockedOnLock(sent);
@@ -163,10 +173,15 @@ for (const name of MATRIX_WIRINGS) {
         const restart = wiring.kill(groupOf(wiring.wiring, service).name);
         await until('the killed process to be gone', async () => (wiring.exits().length > exited ? true : undefined));
         await endLockWaiters();
+        if (!holdThroughRestart) {
+          await until('recovery to wait on the order table', async () => ((await lockWaiters()) > 0 ? true : undefined), 30_000);
+          await lock.release();
+          released = true;
+        }
         await restart;
         await sent;
       } finally {
-        await lock.release();
+        if (!released) await lock.release();
       }
       await settled(n, tag);
       await expectInvariants();
@@ -174,7 +189,9 @@ for (const name of MATRIX_WIRINGS) {
     }
 
     it('the process running checkout is killed right after the authorization: it finishes or voids when it starts again', async () => {
-      outcomes.killed = await killWhileBlocked(2, 'killed', 'checkout', 30_000);
+      const voids = COMPENSATING.has(name);
+      outcomes.killed = await killWhileBlocked(2, 'killed', 'checkout', 30_000, voids);
+      expect(outcomes.killed).toBe(voids ? 'voided' : 'placed');
     });
 
     if (groupOf(parseWiring(name), 'order').name !== groupOf(parseWiring(name), 'checkout').name) {
