@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { Pool } from 'undici';
 import pg from 'pg';
+import { medianOrNaN } from '../results/median.js';
 import { checkoutRequest } from '../scenarios/requests.js';
 import { DB_HELP, openDatabases } from '../targets/db/connect.js';
 import { checkInvariants } from '../targets/db/invariants.js';
@@ -62,7 +63,7 @@ try {
   enter(`warm-up (${warmup} checkouts)`);
   const warmMs: number[] = [];
   const warm = await closedLoop(pool, warmup, concurrency, (n) => checkoutRequest(n, DEFAULT_SEED, 'saga-warmup'), (_n, _a, ms) => warmMs.push(ms));
-  const warmMedianMs = warmMs.sort((a, b) => a - b)[Math.floor(warmMs.length / 2)] ?? NaN;
+  const warmMedianMs = medianOrNaN(warmMs);
   const loadBegan = Date.now();
   let done = 0;
   enter(`${checkouts} checkouts, x-timeout-ms ${TIMEOUT_MS.min}–${TIMEOUT_MS.max}, ${concurrency} in flight`,
